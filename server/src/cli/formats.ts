@@ -1,0 +1,99 @@
+import { RULES, ruleByCode } from '../rules/index';
+import { defaultSeverity, guideUrl, type Finding } from '../rules/types';
+import type { LineIndex } from '../engine/lines';
+
+/** One finding as the CLI reports it; `line`/`column` are 1-based, columns in UTF-16 code units. */
+export interface ReportedFinding {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  id: string;
+  tier: string;
+  severity: string;
+  message: string;
+  fix: { safety: 'safe' | 'review'; title: string } | null;
+}
+
+export function toReported(path: string, finding: Finding, lines: LineIndex): ReportedFinding {
+  const start = lines.position(finding.start);
+  const end = lines.position(finding.end);
+  return {
+    path,
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    code: finding.code,
+    id: finding.id,
+    tier: finding.tier,
+    severity: defaultSeverity(finding.tier),
+    message: finding.message,
+    fix: finding.fix ? { safety: finding.fix.safety, title: finding.fix.title } : null,
+  };
+}
+
+export function formatText(findings: ReportedFinding[]): string {
+  const lines = findings.map((f) => {
+    const mark = f.fix ? (f.fix.safety === 'safe' ? ' [*]' : ' [review]') : '';
+    return `${f.path}:${f.line}:${f.column}: ${f.code}${mark} ${f.message}`;
+  });
+  const safe = findings.filter((f) => f.fix?.safety === 'safe').length;
+  const review = findings.filter((f) => f.fix?.safety === 'review').length;
+  if (findings.length === 0) lines.push('No SQLAlchemy 2.0 migration findings.');
+  else {
+    lines.push(`Found ${findings.length} finding${findings.length === 1 ? '' : 's'}.`);
+    if (safe + review > 0) lines.push(`[*] ${safe} fixable with \`sqla-upgrade fix\`; ${review} more with \`sqla-upgrade fix --unsafe\` (review them).`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function formatSarif(findings: ReportedFinding[], version: string): string {
+  const codes = [...new Set(RULES.map((r) => r.code))];
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sqla-upgrade',
+            version,
+            informationUri: 'https://docs.sqlalchemy.org/en/20/changelog/migration_20.html',
+            rules: codes.map((code) => {
+              const rule = ruleByCode(code)!;
+              return {
+                id: rule.code,
+                name: rule.id,
+                shortDescription: { text: rule.docs.summary },
+                fullDescription: { text: rule.docs.what },
+                helpUri: guideUrl(rule.guide),
+                defaultConfiguration: { level: SARIF_LEVEL[defaultSeverity(rule.tier)] },
+                properties: { tier: rule.tier, fix: rule.fixable },
+              };
+            }),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: codes.indexOf(f.code),
+          level: SARIF_LEVEL[f.severity] ?? 'warning',
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.path.split('\\').join('/') },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,124 @@
+import type { Parser } from 'web-tree-sitter';
+import { parseText, type Tree } from '../parse/parser';
+import { analyze, type AnalyzeOptions } from '../engine/analyze';
+import type { Finding, Fix } from '../rules/types';
+import { applyEdits, selectCompatible } from './apply';
+
+export interface FixAllOptions extends AnalyzeOptions {
+  /** Also apply fixes marked needs-review. */
+  includeReview?: boolean;
+  /** Only fixes of these codes. */
+  codes?: ReadonlySet<string>;
+  maxPasses?: number;
+}
+
+export interface AppliedFix {
+  code: string;
+  title: string;
+}
+
+export interface RejectedFix extends AppliedFix {
+  reason: string;
+}
+
+export interface FixAllResult {
+  text: string;
+  applied: AppliedFix[];
+  rejected: RejectedFix[];
+  passes: number;
+}
+
+/** ERROR and MISSING nodes: what a fix must never add. */
+export function countSyntaxErrors(tree: Tree): number {
+  if (!tree.rootNode.hasError) return 0;
+  let count = 0;
+  const cursor = tree.walk();
+  let descending = true;
+  for (;;) {
+    if (descending) {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) count++;
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descending = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) break;
+    descending = false;
+  }
+  cursor.delete();
+  return count;
+}
+
+export function isFixWanted(finding: Finding, options: FixAllOptions): finding is Finding & { fix: Fix } {
+  if (!finding.fix) return false;
+  if (finding.fix.safety === 'review' && !options.includeReview) return false;
+  return !options.codes || options.codes.has(finding.code);
+}
+
+/** Applies one fix and re-parses; undefined when the result has more syntax errors than the input. */
+export function applyGuarded(parser: Parser, text: string, tree: Tree, fix: Fix): { text: string; tree: Tree } | undefined {
+  const next = applyEdits(text, fix.edits);
+  const nextTree = parseText(parser, next);
+  if (countSyntaxErrors(nextTree) > countSyntaxErrors(tree)) {
+    nextTree.delete();
+    return undefined;
+  }
+  return { text: next, tree: nextTree };
+}
+
+/**
+ * Applies wanted fixes until none is left (a fix can reveal another, as `engine.execute("...")`
+ * becoming `conn.execute("...")` does), in at most `maxPasses` passes. Every pass is re-parsed;
+ * a batch that adds syntax errors is retried fix by fix and the offenders are dropped.
+ */
+export function fixAll(parser: Parser, text: string, options: FixAllOptions = {}): FixAllResult {
+  const maxPasses = options.maxPasses ?? 8;
+  const applied: AppliedFix[] = [];
+  const rejected: RejectedFix[] = [];
+  const rejectedKeys = new Set<string>();
+  let current = text;
+  let tree = parseText(parser, current);
+  let passes = 0;
+  try {
+    while (passes < maxPasses) {
+      const { findings } = analyze(current, tree, options);
+      const keyOf = (f: Finding) => `${f.code}\u0000${current.slice(f.start, f.end)}\u0000${f.fix?.title}`;
+      const wanted = findings.filter((f): f is Finding & { fix: Fix } => isFixWanted(f, options) && !rejectedKeys.has(keyOf(f)));
+      if (wanted.length === 0) break;
+      passes++;
+      const chosen = selectCompatible(wanted.map((f) => f.fix));
+      const chosenFindings = wanted.filter((f) => chosen.includes(f.fix));
+      const batch = applyEdits(current, chosen.flatMap((fix) => fix.edits));
+      const batchTree = parseText(parser, batch);
+      if (countSyntaxErrors(batchTree) <= countSyntaxErrors(tree)) {
+        tree.delete();
+        current = batch;
+        tree = batchTree;
+        for (const f of chosenFindings) applied.push({ code: f.code, title: f.fix.title });
+        continue;
+      }
+      batchTree.delete();
+      // Drop the fixes that break the syntax on their own; apply the first sound one alone, the rest wait.
+      let sound: { finding: Finding & { fix: Fix }; text: string; tree: Tree } | undefined;
+      for (const f of chosenFindings) {
+        const result = applyGuarded(parser, current, tree, f.fix);
+        if (!result) {
+          rejectedKeys.add(keyOf(f));
+          rejected.push({ code: f.code, title: f.fix.title, reason: 'the fix would introduce a syntax error' });
+        } else if (!sound) sound = { finding: f, ...result };
+        else result.tree.delete();
+      }
+      if (sound) {
+        tree.delete();
+        current = sound.text;
+        tree = sound.tree;
+        applied.push({ code: sound.finding.code, title: sound.finding.fix.title });
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+  return { text: current, applied, rejected, passes };
+}

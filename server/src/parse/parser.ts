@@ -1,0 +1,41 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Parser, Language, Tree, Node, Edit } from 'web-tree-sitter';
+
+export type { Tree, Node, Edit };
+
+let ready: Promise<Language> | undefined;
+
+/** Finds a WASM file next to the bundle first (packaged form), then in node_modules (development). */
+function locate(fileName: string, packageHint: string): string {
+  const besideBundle = path.join(__dirname, fileName);
+  if (fs.existsSync(besideBundle)) return besideBundle;
+  return require.resolve(`${packageHint}/${fileName}`);
+}
+
+/** Loads the tree-sitter runtime and the Python grammar once per process. */
+export function loadPython(): Promise<Language> {
+  if (!ready) {
+    ready = (async () => {
+      await Parser.init({
+        locateFile: (name: string) => locate(name, 'web-tree-sitter'),
+      });
+      return Language.load(locate('tree-sitter-python.wasm', 'tree-sitter-python'));
+    })();
+  }
+  return ready;
+}
+
+/** A parser for Python; cheap to create once the language is loaded. */
+export async function createPythonParser(): Promise<Parser> {
+  const language = await loadPython();
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+export function parseText(parser: Parser, text: string, oldTree?: Tree): Tree {
+  const tree = parser.parse(text, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}

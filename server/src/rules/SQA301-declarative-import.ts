@@ -1,0 +1,69 @@
+import type { Node } from '../parse/parser';
+import type { Fix, Rule, TextEdit } from './types';
+
+/** Names that `sqlalchemy.ext.declarative` re-exports from `sqlalchemy.orm`, deprecated there in 1.4. */
+const MOVED_TO_ORM = new Set(['declarative_base', 'declared_attr', 'as_declarative', 'has_inherited_table', 'synonym_for']);
+
+/**
+ * SQA301 declarative-import: the declarative API is imported from `sqlalchemy.orm`.
+ */
+export const declarativeImport: Rule = {
+  code: 'SQA301',
+  id: 'declarative-import',
+  tier: 'removed',
+  fixable: 'safe',
+  guide: { anchor: 'declarative-becomes-a-first-class-api', title: 'Declarative becomes a first class API' },
+  docs: {
+    summary: 'declarative API imported from `sqlalchemy.ext.declarative`',
+    what: 'Flags imports of `declarative_base`, `declared_attr`, `as_declarative`, `has_inherited_table` and `synonym_for` from `sqlalchemy.ext.declarative`, and uses of them through that module.',
+    why: 'Declarative became part of the ORM proper in 1.4. The old module keeps only aliases that raise `MovedIn20Warning` and are removed in 2.0.',
+    example: 'from sqlalchemy.ext.declarative import declarative_base\n\nBase = declarative_base()',
+    useInstead: 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()',
+    fixSafety: 'Safe: the same functions, imported from their new home. When the statement also imports names that stay in `sqlalchemy.ext.declarative` (such as `ConcreteBase` or `DeferredReflection`), the moved names get a `from sqlalchemy.orm import ...` line of their own. Uses through the module (`sqlalchemy.ext.declarative.declarative_base`) are flagged without a fix.',
+  },
+  check(context) {
+    const { model } = context;
+    const message = (name: string) => `\`${name}\` moved to sqlalchemy.orm; the sqlalchemy.ext.declarative alias is removed in 2.0`;
+    const importFixes = new Map<number, Fix | undefined>();
+    for (const stmt of model.nodes('import_from_statement')) {
+      const moduleNode = stmt.childForFieldName('module_name');
+      if (moduleNode?.text.replace(/\s+/g, '') !== 'sqlalchemy.ext.declarative') continue;
+      const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
+      const moved = names.filter((n) => MOVED_TO_ORM.has(importedName(n)));
+      if (moved.length === 0) continue;
+      const fixEdits = importFixEdits(model.text, stmt, moduleNode, names, moved);
+      const fix = fixEdits && { title: 'Import from sqlalchemy.orm', safety: 'safe' as const, edits: fixEdits };
+      for (const name of moved) {
+        importFixes.set(name.id, fix);
+        context.report(name, message(importedName(name)), fix);
+      }
+    }
+    // The call is where 1.4 warns: `declarative_base()` through the old import, or `sqlalchemy.ext.declarative.declarative_base()`.
+    for (const call of model.nodes('call')) {
+      const fn = call.childForFieldName('function');
+      const qualified = fn ? model.qualifiedName(fn) : undefined;
+      if (!fn || !qualified?.startsWith('sqlalchemy.ext.declarative.')) continue;
+      const name = qualified.slice('sqlalchemy.ext.declarative.'.length);
+      if (!MOVED_TO_ORM.has(name)) continue;
+      const binding = fn.type === 'identifier' ? model.lookup(fn.text, fn)?.[0] : undefined;
+      const importNode = binding?.target.parent?.type === 'aliased_import' ? binding.target.parent : binding?.target;
+      context.report(call, message(name), importNode ? importFixes.get(importNode.id) : undefined);
+    }
+  },
+};
+
+function importedName(n: Node): string {
+  return (n.type === 'aliased_import' ? n.childForFieldName('name')?.text : n.text) ?? '';
+}
+
+function importFixEdits(text: string, stmt: Node, moduleNode: Node, names: Node[], moved: Node[]): TextEdit[] | undefined {
+  if (moved.length === names.length) return [{ start: moduleNode.startIndex, end: moduleNode.endIndex, newText: 'sqlalchemy.orm' }];
+  // Split: the moved names leave this statement for a new line right after it, same indentation.
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, stmt.startIndex);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const kept = names.filter((n) => !moved.includes(n)).map((n) => n.text);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const rewritten = `from ${moduleNode.text} import ${kept.join(', ')}${eol}${indent}from sqlalchemy.orm import ${moved.map((n) => n.text).join(', ')}`;
+  return [{ start: stmt.startIndex, end: stmt.endIndex, newText: rewritten }];
+}

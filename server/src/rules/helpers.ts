@@ -1,0 +1,120 @@
+import type { Node } from '../parse/parser';
+import type { ModuleModel } from '../semantics/model';
+import type { TextEdit } from './types';
+
+export interface CallParts {
+  call: Node;
+  fn: Node;
+  /** For `a.b(...)`: `a` and `b`. */
+  object?: Node;
+  method?: string;
+  methodNode?: Node;
+  argumentList: Node;
+  positional: Node[];
+  keywords: Node[];
+  /** `*args` / `**kwargs` in the call. */
+  splats: Node[];
+}
+
+export function callParts(call: Node): CallParts | undefined {
+  const fn = call.childForFieldName('function');
+  const argumentList = call.childForFieldName('arguments');
+  if (!fn || !argumentList || argumentList.type !== 'argument_list') return undefined;
+  const positional: Node[] = [];
+  const keywords: Node[] = [];
+  const splats: Node[] = [];
+  for (const arg of argumentList.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') keywords.push(arg);
+    else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') splats.push(arg);
+    else positional.push(arg);
+  }
+  const parts: CallParts = { call, fn, argumentList, positional, keywords, splats };
+  if (fn.type === 'attribute') {
+    parts.object = fn.childForFieldName('object') ?? undefined;
+    parts.methodNode = fn.childForFieldName('attribute') ?? undefined;
+    parts.method = parts.methodNode?.text;
+  }
+  return parts;
+}
+
+/** Calls of `<something>.<method>(...)` for the given method names. */
+export function methodCalls(model: ModuleModel, methods: ReadonlySet<string>): CallParts[] {
+  const result: CallParts[] = [];
+  for (const call of model.nodes('call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const attribute = fn.childForFieldName('attribute');
+    if (!attribute || !methods.has(attribute.text)) continue;
+    const parts = callParts(call);
+    if (parts) result.push(parts);
+  }
+  return result;
+}
+
+export function keywordName(keyword: Node): string | undefined {
+  return keyword.childForFieldName('name')?.text;
+}
+
+export function keywordValue(keyword: Node): Node | undefined {
+  return keyword.childForFieldName('value') ?? undefined;
+}
+
+/**
+ * Removes one argument and its separating comma, leaving the rest of the list as written.
+ */
+export function removeArgumentEdit(model: ModuleModel, argumentList: Node, argument: Node): TextEdit {
+  const args = argumentList.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const index = args.findIndex((a) => a.id === argument.id);
+  if (args.length === 1) {
+    return { start: argumentList.startIndex + 1, end: argumentList.endIndex - 1, newText: '' };
+  }
+  if (index < args.length - 1) return { start: argument.startIndex, end: args[index + 1].startIndex, newText: '' };
+  // Last argument: take the comma before it; keep a trailing comma's own place untouched.
+  return { start: args[index - 1].endIndex, end: argument.endIndex, newText: '' };
+}
+
+/** The simple statement (child of a block or the module) that holds `node`. */
+export function enclosingStatement(node: Node): Node | undefined {
+  let current: Node | null = node;
+  while (current && current.parent) {
+    const parentType = current.parent.type;
+    if (parentType === 'block' || parentType === 'module') return current;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** The leading white space of the line on which `node` starts, if the node is the first thing there. */
+export function lineIndentOf(model: ModuleModel, node: Node): string | undefined {
+  const lineStart = model.text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const prefix = model.text.slice(lineStart, node.startIndex);
+  return /^[ \t]*$/.test(prefix) ? prefix : undefined;
+}
+
+/** The file's indentation unit: a tab or the smallest step of spaces between nested lines (4 by default). */
+export function indentUnit(model: ModuleModel): string {
+  for (const block of model.nodes('function_definition').concat(model.nodes('class_definition'))) {
+    const body = block.childForFieldName('body');
+    if (!body) continue;
+    const outer = lineIndentOf(model, block);
+    const inner = lineIndentOf(model, body);
+    if (outer === undefined || inner === undefined || inner.length <= outer.length) continue;
+    if (inner.startsWith(outer)) return inner.slice(outer.length);
+  }
+  return '    ';
+}
+
+/** True when any string in the node spans several lines (re-indenting would change its value). */
+export function hasMultilineString(model: ModuleModel, node: Node): boolean {
+  return model.nodes('string').some((s) => s.startIndex >= node.startIndex && s.endIndex <= node.endIndex && s.startPosition.row !== s.endPosition.row);
+}
+
+/** Adds `indent` to the start of every line of `text` but the first (which keeps its place). */
+export function reindent(text: string, indent: string): string {
+  return text.replace(/(\r?\n)(?=[^\r\n])/g, `$1${indent}`);
+}
+
+export function isStringLiteral(node: Node): boolean {
+  return node.type === 'string' || node.type === 'concatenated_string';
+}

@@ -1,0 +1,80 @@
+import type { Node } from '../parse/parser';
+import type { ModuleModel } from '../semantics/model';
+
+/** Guide tiers, as the catalogue defines them. */
+export type Tier = 'removed' | 'legacy' | 'pitfall' | 'typing';
+export type FixSafety = 'safe' | 'review';
+/** What a rule can offer: a rule with mixed fixes declares the most it can do. */
+export type Fixability = 'safe' | 'review' | 'none' | 'mixed';
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A replacement of `text.slice(start, end)`; offsets are UTF-16 code units, as JS strings and LSP use. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  safety: FixSafety;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  code: string;
+  id: string;
+  tier: Tier;
+  message: string;
+  start: number;
+  end: number;
+  fix?: Fix;
+}
+
+/** The sections every rule documents; they feed hover, `explain` and the README. */
+export interface RuleDocs {
+  summary: string;
+  what: string;
+  why: string;
+  example: string;
+  useInstead: string;
+  fixSafety: string;
+}
+
+export interface GuideLink {
+  anchor: string;
+  title: string;
+}
+
+export interface RuleContext {
+  readonly model: ModuleModel;
+  report(node: Node | { start: number; end: number }, message: string, fix?: Fix): void;
+}
+
+export interface Rule {
+  code: string;
+  id: string;
+  tier: Tier;
+  fixable: Fixability;
+  guide: GuideLink;
+  docs: RuleDocs;
+  check(context: RuleContext): void;
+}
+
+export const GUIDE_BASE = 'https://docs.sqlalchemy.org/en/20/changelog/migration_20.html';
+
+export function guideUrl(guide: GuideLink): string {
+  return `${GUIDE_BASE}#${guide.anchor}`;
+}
+
+export function defaultSeverity(tier: Tier): Severity {
+  switch (tier) {
+    case 'removed':
+      return 'warning';
+    case 'legacy':
+    case 'pitfall':
+      return 'info';
+    case 'typing':
+      return 'hint';
+  }
+}

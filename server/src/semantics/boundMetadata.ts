@@ -1,0 +1,175 @@
+import type { Node } from '../parse/parser';
+import type { ModuleModel } from './model';
+import { DECLARATIVE_BASE_FUNCTIONS, METADATA_CLASSES } from './names';
+import { isSessionLike, receiversOf } from './receivers';
+import { callParts, keywordName, keywordValue, removeArgumentEdit, type CallParts } from '../rules/helpers';
+import type { TextEdit } from '../rules/types';
+
+/** A place where a MetaData gets an engine: `MetaData(bind=e)`, `MetaData(e)`, `declarative_base(bind=e)`, `m.bind = e`. */
+export interface BindSite {
+  node: Node;
+  engine: Node;
+  /** The edit that takes the engine off this site. */
+  removal: TextEdit;
+}
+
+/** A call that ran on the bound engine: `create_all()` with no bind, `Table(..., autoload=True)`. */
+export interface BindlessUse {
+  node: Node;
+  kind: 'schema-call' | 'autoload';
+  engine: Node;
+  /** The edit that passes the engine explicitly, if the engine's name means the same thing there. */
+  fix?: TextEdit;
+}
+
+export interface BoundMetadata {
+  sites: BindSite[];
+  uses: BindlessUse[];
+  /** Code that needs the binding and that the fix cannot rewrite (implicit execution, bind-less sessions). */
+  blockers: Node[];
+}
+
+const SCHEMA_CALLS = new Set(['create_all', 'drop_all', 'reflect']);
+const cache = new WeakMap<ModuleModel, BoundMetadata>();
+
+export function boundMetadata(model: ModuleModel): BoundMetadata {
+  let found = cache.get(model);
+  if (!found) {
+    found = collect(model);
+    cache.set(model, found);
+  }
+  return found;
+}
+
+function bindArgument(parts: CallParts): Node | undefined {
+  const keyword = parts.keywords.find((k) => keywordName(k) === 'bind');
+  if (keyword) return keyword;
+  return parts.positional[0];
+}
+
+function collect(model: ModuleModel): BoundMetadata {
+  const result: BoundMetadata = { sites: [], uses: [], blockers: [] };
+  if (!model.usesSqlAlchemy) return result;
+  /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
+  const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
+  for (const call of model.nodes('call')) {
+    const parts = callParts(call);
+    const qualified = parts ? model.qualifiedName(parts.fn) : undefined;
+    if (!parts || !qualified) continue;
+    const isMetaData = METADATA_CLASSES.has(qualified);
+    if (!isMetaData && !DECLARATIVE_BASE_FUNCTIONS.has(qualified)) continue;
+    const argument = bindArgument(parts);
+    if (!argument) continue;
+    const engine = argument.type === 'keyword_argument' ? keywordValue(argument) : argument;
+    if (!engine || engine.type === 'none') continue;
+    result.sites.push({ node: argument, engine, removal: removeArgumentEdit(model, parts.argumentList, argument) });
+    const assignment = call.parent?.type === 'assignment' ? call.parent : undefined;
+    const target = assignment?.childForFieldName('left');
+    if (target?.type === 'identifier') boundNames.set(target.text, { engine, declarative: !isMetaData });
+  }
+  // `metadata.bind = engine`
+  for (const assignment of model.nodes('assignment')) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'bind' || !right) continue;
+    const holder = left.childForFieldName('object')!;
+    if (!isMetaDataHolder(model, holder, boundNames)) continue;
+    const statement = assignment.parent!;
+    const lineStart = model.text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+    const lineEnd = model.text.indexOf('\n', statement.endIndex);
+    const whole = /^[ \t]*$/.test(model.text.slice(lineStart, statement.startIndex)) && /^[ \t]*(#.*)?\r?$/.test(model.text.slice(statement.endIndex, lineEnd === -1 ? undefined : lineEnd));
+    if (!whole) continue;
+    result.sites.push({ node: assignment, engine: right, removal: { start: lineStart, end: lineEnd === -1 ? model.text.length : lineEnd + 1, newText: '' } });
+    if (holder.type === 'identifier') boundNames.set(holder.text, { engine: right, declarative: false });
+  }
+  if (result.sites.length === 0) return result;
+  collectUses(model, boundNames, result);
+  return result;
+}
+
+/** `metadata` bound above, or `Base.metadata` of a bound declarative base. */
+function isMetaDataHolder(model: ModuleModel, node: Node, boundNames: Map<string, { engine: Node; declarative: boolean }>): boolean {
+  if (node.type === 'identifier') return boundNames.get(node.text)?.declarative === false || receiversOf(model).kindOf(node) === 'metadata';
+  if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'metadata') {
+    const object = node.childForFieldName('object');
+    return object?.type === 'identifier' && boundNames.get(object.text)?.declarative === true;
+  }
+  return false;
+}
+
+function engineFor(node: Node, boundNames: Map<string, { engine: Node; declarative: boolean }>): Node | undefined {
+  const base = node.type === 'attribute' ? node.childForFieldName('object') : node;
+  return base?.type === 'identifier' ? boundNames.get(base.text)?.engine : undefined;
+}
+
+/** The engine expression, if it means the same at `site` as where it was bound. */
+function engineTextAt(model: ModuleModel, engine: Node, site: Node): string | undefined {
+  if (engine.type !== 'identifier') return undefined;
+  const atBind = model.lookup(engine.text, engine);
+  const atUse = model.lookup(engine.text, site);
+  if (!atBind || !atUse || atBind.length !== atUse.length || atBind.some((b, i) => b.target.id !== atUse[i].target.id)) return undefined;
+  return engine.text;
+}
+
+function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, result: BoundMetadata): void {
+  const receivers = receiversOf(model);
+  for (const call of model.nodes('call')) {
+    const parts = callParts(call);
+    if (!parts) continue;
+    if (parts.object && parts.method && SCHEMA_CALLS.has(parts.method)) {
+      if (!isMetaDataHolder(model, parts.object, boundNames)) continue;
+      if (parts.positional.length > 0 || parts.keywords.some((k) => keywordName(k) === 'bind')) continue;
+      const engine = engineFor(parts.object, boundNames)!;
+      const engineText = engine && engineTextAt(model, engine, call);
+      const inside = parts.argumentList.startIndex + 1;
+      const separator = parts.keywords.length > 0 ? ', ' : '';
+      const fix = engineText ? { start: inside, end: inside, newText: `${engineText}${separator}` } : undefined;
+      result.uses.push({ node: call, kind: 'schema-call', engine, fix });
+      continue;
+    }
+    const qualified = model.qualifiedName(parts.fn);
+    if (qualified === 'sqlalchemy.Table' || qualified === 'sqlalchemy.schema.Table') {
+      const autoload = parts.keywords.find((k) => keywordName(k) === 'autoload' && keywordValue(k)?.type === 'true');
+      const metadataArg = parts.positional[1];
+      if (!autoload || parts.keywords.some((k) => keywordName(k) === 'autoload_with')) continue;
+      if (!metadataArg || !isMetaDataHolder(model, metadataArg, boundNames)) continue;
+      const engine = engineFor(metadataArg, boundNames)!;
+      const engineText = engine && engineTextAt(model, engine, call);
+      const fix = engineText ? { start: autoload.startIndex, end: autoload.endIndex, newText: `autoload_with=${engineText}` } : undefined;
+      result.uses.push({ node: autoload, kind: 'autoload', engine, fix });
+      continue;
+    }
+    // Implicit execution on a statement, and sessions that find their engine through the metadata.
+    if (parts.object && (parts.method === 'execute' || parts.method === 'scalar') && parts.positional.length === 0) {
+      const kind = receivers.kindOf(parts.object);
+      const executor = kind === 'connection' || kind === 'engine' || isSessionLike(kind) || kind === 'foreign' || kind === 'dbapi';
+      // Results have `scalar()` too; only a statement's own `execute()`/`scalar()` is implicit execution.
+      if (!executor && (parts.method === 'execute' || looksLikeStatement(model, parts.object, 0))) result.blockers.push(call);
+    }
+    const sessionKind = receivers.kindOf(call);
+    if ((sessionKind === 'session' || sessionKind === 'sessionFactory') && qualified && parts.positional.length === 0 && !parts.keywords.some((k) => keywordName(k) === 'bind' || keywordName(k) === 'binds')) {
+      result.blockers.push(call);
+    }
+  }
+}
+
+const STATEMENT_METHODS = new Set(['select', 'insert', 'update', 'delete', 'where', 'values', 'order_by', 'group_by', 'limit', 'offset', 'filter', 'join', 'outerjoin', 'correlate', 'alias', 'label']);
+
+/** A Core statement built here: `select(...)...`, `table.select()...`, or a name bound to one. */
+function looksLikeStatement(model: ModuleModel, node: Node, depth: number): boolean {
+  if (depth > 20) return false;
+  if (node.type === 'identifier') {
+    const bindings = model.lookup(node.text, node);
+    return bindings?.length === 1 && !!bindings[0].value && bindings[0].kind === 'assign' && looksLikeStatement(model, bindings[0].value, depth + 1);
+  }
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function');
+  if (!fn) return false;
+  const qualified = model.qualifiedName(fn);
+  if (qualified) return /^sqlalchemy(\.sql)?(\.expression)?\.(select|insert|update|delete|text|union|union_all|exists)$/.test(qualified);
+  if (fn.type !== 'attribute') return false;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  if (!STATEMENT_METHODS.has(method)) return false;
+  const object = fn.childForFieldName('object')!;
+  return ['select', 'insert', 'update', 'delete'].includes(method) || looksLikeStatement(model, object, depth + 1);
+}
