@@ -1,3 +1,4 @@
+import { diffLines } from 'diff';
 import type { Fix, TextEdit } from '../rules/types';
 
 function isInsertion(edit: TextEdit): boolean {
@@ -48,4 +49,30 @@ export function selectCompatible(fixes: readonly Fix[]): Fix[] {
     taken.push(...fix.edits);
   }
   return chosen;
+}
+
+/**
+ * Edits that turn `before` into `after`, line by line, so that an editor keeps cursors,
+ * folding and undo steps of the lines a fix did not touch.
+ */
+export function diffEdits(before: string, after: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  let offset = 0;
+  let pending: TextEdit | undefined;
+  for (const part of diffLines(before, after)) {
+    if (part.added) {
+      pending ??= { start: offset, end: offset, newText: '' };
+      pending.newText += part.value;
+    } else if (part.removed) {
+      pending ??= { start: offset, end: offset, newText: '' };
+      offset += part.value.length;
+      pending.end = offset;
+    } else {
+      if (pending) edits.push(pending);
+      pending = undefined;
+      offset += part.value.length;
+    }
+  }
+  if (pending) edits.push(pending);
+  return edits;
 }

@@ -68,6 +68,13 @@ export function applyGuarded(parser: Parser, text: string, tree: Tree, fix: Fix)
   return { text: next, tree: nextTree };
 }
 
+/** True when the fix leaves the text with no more syntax errors than it had. */
+export function keepsSyntax(parser: Parser, text: string, tree: Tree, fix: Fix): boolean {
+  const result = applyGuarded(parser, text, tree, fix);
+  result?.tree.delete();
+  return !!result;
+}
+
 /**
  * Applies wanted fixes until none is left (a fix can reveal another, as `engine.execute("...")`
  * becoming `conn.execute("...")` does), in at most `maxPasses` passes. Every pass is re-parsed;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (npm packages, Debian's SQLAlchemy 1.4), builds, then node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+if ! /usr/bin/python3 -c 'import sqlalchemy' 2>/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq python3-sqlalchemy >/dev/null
+fi
+
+npm run build --silent
+npx tsc -p test/tsconfig.json
+node --test --test-reporter=spec out/test/

@@ -1,0 +1,230 @@
+import {
+  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover,
+  type HoverParams, type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { Node, Parser } from 'web-tree-sitter';
+import { analyze } from '../engine/analyze';
+import type { LineIndex } from '../engine/lines';
+import { SUPPRESSION_PATTERN } from '../engine/suppression';
+import { fixAll, keepsSyntax } from '../fix/fixAll';
+import { diffEdits } from '../fix/apply';
+import { ruleByCode } from '../rules/index';
+import { ruleMarkdown } from '../rules/docs';
+import type { Finding, TextEdit } from '../rules/types';
+import type { DocumentStore, OpenDocument } from './documents';
+import { SOURCE, toDiagnostic, toLspEdit } from './convert';
+import type { Settings, SettingsCache } from './settings';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+export const MIGRATE_FILE_COMMAND = 'sqlaUpgrade.server.migrateFile';
+
+interface CachedAnalysis {
+  version: number;
+  findings: Finding[];
+  lines: LineIndex;
+}
+
+interface FixAllData {
+  uri: string;
+  version: number;
+  includeReview: boolean;
+  codes?: string[];
+}
+
+export interface MigrateFileArgs {
+  uri: string;
+  version?: number;
+  includeReview?: boolean;
+}
+
+export interface MigrateFileResult {
+  applied: boolean;
+  fixes: number;
+  reason?: string;
+}
+
+/** What the server does for open documents: diagnostics, hover, code actions and file migration. */
+export class LanguageService {
+  private readonly analyses = new Map<string, CachedAnalysis>();
+  /** Whether the client can fill in a code action's edit later (`codeAction/resolve`). */
+  resolveSupport = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly parser: Parser,
+    private readonly store: DocumentStore,
+    private readonly settings: SettingsCache,
+  ) {}
+
+  /** Findings of the document's current version (cached per version). */
+  analysis(entry: OpenDocument): CachedAnalysis {
+    const uri = entry.document.uri;
+    const cached = this.analyses.get(uri);
+    if (cached && cached.version === entry.document.version) return cached;
+    const { findings, lines } = analyze(entry.document.getText(), entry.tree);
+    const fresh = { version: entry.document.version, findings, lines };
+    this.analyses.set(uri, fresh);
+    return fresh;
+  }
+
+  forget(uri: string): void {
+    this.analyses.delete(uri);
+  }
+
+  async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
+    const entry = this.store.get(uri);
+    if (!entry) return undefined;
+    const settings = await this.settings.get(uri);
+    // The document may have moved on while settings were fetched; analyze what is current now.
+    const current = this.store.get(uri);
+    if (!current) return undefined;
+    if (!settings.enable) return { version: current.document.version, diagnostics: [] };
+    const { findings, version } = this.analysis(current);
+    const diagnostics = findings.map((f) => toDiagnostic(current.document, f, settings)).filter((d): d is Diagnostic => !!d);
+    return { version, diagnostics };
+  }
+
+  hover(params: HoverParams): Hover | undefined {
+    const entry = this.store.get(params.textDocument.uri);
+    if (!entry) return undefined;
+    const offset = entry.document.offsetAt(params.position);
+    const hits = this.analysis(entry).findings.filter((f) => f.start <= offset && offset <= f.end);
+    if (hits.length === 0) return undefined;
+    const codes = [...new Set(hits.map((f) => f.code))];
+    const sections = codes.map((code) => {
+      const finding = hits.find((f) => f.code === code)!;
+      const fixLine = finding.fix ? `\n\n**Fix here:** ${finding.fix.title} (${finding.fix.safety === 'safe' ? 'safe' : 'needs review'}).` : '\n\n**Fix here:** none automatic; see *Use instead*.';
+      return `**${finding.message}**${fixLine}\n\n${ruleMarkdown(ruleByCode(code)!, 3)}`;
+    });
+    const first = hits[0];
+    return {
+      contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') },
+      range: { start: entry.document.positionAt(first.start), end: entry.document.positionAt(first.end) },
+    };
+  }
+
+  async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const entry = this.store.get(params.textDocument.uri);
+    if (!entry) return [];
+    const settings = await this.settings.get(params.textDocument.uri);
+    if (!settings.enable) return [];
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    const actions: CodeAction[] = [];
+    if (wants(FIX_ALL_KIND)) {
+      const fixAllAction = this.fixAllAction(entry, { includeReview: false }, 'Fix all safe SQLAlchemy 2.0 findings', FIX_ALL_KIND);
+      if (fixAllAction) actions.push(fixAllAction);
+    }
+    if (!wants(CodeActionKind.QuickFix)) return actions;
+    const { findings } = this.analysis(entry);
+    const document = entry.document;
+    const start = document.offsetAt(params.range.start);
+    const end = document.offsetAt(params.range.end);
+    const touched = findings.filter((f) => f.start <= end && start <= f.end && settings.rules[f.code] !== 'off');
+    const seenCodes = new Set<string>();
+    for (const finding of touched) {
+      const diagnostic = toDiagnostic(document, finding, settings);
+      if (finding.fix && keepsSyntax(this.parser, document.getText(), entry.tree, finding.fix)) {
+        actions.push({
+          title: `${finding.fix.title} (${finding.code}${finding.fix.safety === 'review' ? ', needs review' : ''})`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: diagnostic ? [diagnostic] : undefined,
+          isPreferred: finding.fix.safety === 'safe',
+          edit: this.versionedEdit(entry, finding.fix.edits),
+        });
+      }
+      if (seenCodes.has(finding.code)) continue;
+      seenCodes.add(finding.code);
+      const sameCode = findings.filter((f) => f.code === finding.code && f.fix);
+      if (sameCode.length > 1 || (sameCode.length === 1 && !finding.fix)) {
+        const includeReview = sameCode.some((f) => f.fix?.safety === 'review');
+        const action = this.fixAllAction(entry, { includeReview, codes: new Set([finding.code]) }, `Fix all ${finding.code} in this file`, CodeActionKind.QuickFix);
+        if (action) actions.push(action);
+      }
+      const ignore = this.ignoreEdit(entry, finding);
+      // A comment cannot follow a line continuation or sit inside a multi-line string.
+      if (!ignore || !keepsSyntax(this.parser, document.getText(), entry.tree, { title: '', safety: 'safe', edits: [ignore] })) continue;
+      actions.push({
+        title: `Ignore ${finding.code} on this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: diagnostic ? [diagnostic] : undefined,
+        edit: this.versionedEdit(entry, [ignore]),
+      });
+    }
+    return actions;
+  }
+
+  /** Applies every safe fix (and review fixes when asked) to an open document, refusing stale versions. */
+  async migrateFile(args: MigrateFileArgs): Promise<MigrateFileResult> {
+    const entry = this.store.get(args.uri);
+    if (!entry) return { applied: false, fixes: 0, reason: 'document is not open' };
+    if (args.version !== undefined && args.version !== entry.document.version) {
+      return { applied: false, fixes: 0, reason: `document changed (version ${entry.document.version}, expected ${args.version})` };
+    }
+    const settings: Settings = await this.settings.get(args.uri);
+    const includeReview = args.includeReview ?? settings.fix.includeReview;
+    const text = entry.document.getText();
+    const result = fixAll(this.parser, text, { includeReview });
+    if (result.text === text) return { applied: false, fixes: 0, reason: 'nothing to fix' };
+    const edit = this.versionedEdit(entry, diffEdits(text, result.text));
+    const response = await this.connection.workspace.applyEdit({ label: 'Migrate file to SQLAlchemy 2.0', edit });
+    return { applied: response.applied, fixes: result.applied.length, reason: response.failureReason };
+  }
+
+  /**
+   * A fix-all action. With resolve support its edit is computed only when chosen: editors ask
+   * for code actions on every cursor move, and a fix-all re-parses the file for each pass.
+   */
+  private fixAllAction(entry: OpenDocument, options: { includeReview: boolean; codes?: Set<string> }, title: string, kind: string): CodeAction | undefined {
+    const data: FixAllData = { uri: entry.document.uri, version: entry.document.version, includeReview: options.includeReview, codes: options.codes && [...options.codes] };
+    if (this.resolveSupport) return { title, kind, data };
+    const edit = this.fixAllEdit(entry, data);
+    return edit && { title, kind, edit };
+  }
+
+  resolveCodeAction(action: CodeAction): CodeAction {
+    const data = action.data as FixAllData | undefined;
+    if (!data || action.edit) return action;
+    const entry = this.store.get(data.uri);
+    // A stale request gets no edit rather than one computed for other text.
+    if (!entry || entry.document.version !== data.version) return action;
+    const edit = this.fixAllEdit(entry, data);
+    return edit ? { ...action, edit } : action;
+  }
+
+  private fixAllEdit(entry: OpenDocument, data: FixAllData): WorkspaceEdit | undefined {
+    const text = entry.document.getText();
+    const result = fixAll(this.parser, text, { includeReview: data.includeReview, codes: data.codes && new Set(data.codes) });
+    if (result.text === text) return undefined;
+    return this.versionedEdit(entry, diffEdits(text, result.text));
+  }
+
+  /** Edits tied to the document version, so the client refuses them if the text has moved on. */
+  private versionedEdit(entry: OpenDocument, edits: TextEdit[]): WorkspaceEdit {
+    const { document } = entry;
+    return {
+      documentChanges: [
+        { textDocument: { uri: document.uri, version: document.version }, edits: edits.map((e) => toLspEdit(document, e)) },
+      ],
+    };
+  }
+
+  /** `# sqla-upgrade: ignore[CODE]` at the end of the finding's first line, or the code added to one already there. */
+  private ignoreEdit(entry: OpenDocument, finding: Finding): TextEdit | undefined {
+    const { lines } = this.analysis(entry);
+    const text = entry.document.getText();
+    const line = lines.lineOf(finding.start);
+    const lineStart = lines.lineStart(line);
+    const lineEnd = lines.lineEnd(line);
+    const content = text.slice(lineStart, lineEnd);
+    for (let node: Node | null = entry.tree.rootNode.descendantForIndex(lineEnd); node; node = node.parent) {
+      if (node.type === 'string' && node.startIndex < lineEnd && lineEnd < node.endIndex) return undefined;
+    }
+    const existing = /#\s*sqla-upgrade:\s*ignore\[([^\]]*)\]/.exec(content);
+    if (existing && SUPPRESSION_PATTERN.test(existing[0])) {
+      const closing = lineStart + existing.index + existing[0].length - 1;
+      return { start: closing, end: closing, newText: `, ${finding.code}` };
+    }
+    return { start: lineEnd, end: lineEnd, newText: `  # sqla-upgrade: ignore[${finding.code}]` };
+  }
+}

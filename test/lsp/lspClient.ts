@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'child_process';
+import * as path from 'path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export interface PublishedDiagnostics {
+  uri: string;
+  version?: number;
+  diagnostics: Array<{
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    severity?: number;
+    code?: string;
+    codeDescription?: { href: string };
+    source?: string;
+    message: string;
+  }>;
+}
+
+type Waiter = { match: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
+
+/** The built language server in a child process, spoken to over stdio JSON-RPC as an editor would. */
+export class LspTestClient {
+  readonly connection: MessageConnection;
+  private readonly process: ChildProcess;
+  readonly published: PublishedDiagnostics[] = [];
+  private waiters: Waiter[] = [];
+  /** Edits the server asked the client to apply (`workspace/applyEdit`). */
+  readonly appliedEdits: unknown[] = [];
+  applyEditResponse = { applied: true };
+  configuration: unknown = { enable: true, fix: { includeReview: false }, rules: {} };
+
+  constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js')) {
+    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => {
+      this.published.push(params);
+      const ready = this.waiters.filter((w) => w.match(params));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(params);
+    });
+    this.connection.onRequest('workspace/applyEdit', (params: unknown) => {
+      this.appliedEdits.push(params);
+      return this.applyEditResponse;
+    });
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.configuration));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.listen();
+  }
+
+  async initialize(capabilities: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
+    const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } },
+        textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } },
+        ...capabilities,
+      },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  /** Resolves with the first diagnostics published for `uri` (and `version`, if given). */
+  diagnosticsFor(uri: string, version?: number, timeoutMs = 10000): Promise<PublishedDiagnostics> {
+    const match = (p: PublishedDiagnostics) => p.uri === uri && (version === undefined || p.version === version);
+    const already = this.published.find(match);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ match, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version, text } });
+  }
+
+  change(uri: string, version: number, contentChanges: unknown[]): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest<T>(method, params);
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The process may already be gone.
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
