@@ -1,6 +1,8 @@
 import { RULES, ruleByCode } from '../rules/index';
 import { defaultSeverity, guideUrl, type Finding } from '../rules/types';
 import type { LineIndex } from '../engine/lines';
+import * as nodePath from 'path';
+import { pathToFileURL } from 'url';
 
 /** One finding as the CLI reports it; `line`/`column` are 1-based, columns in UTF-16 code units. */
 export interface ReportedFinding {
@@ -50,6 +52,15 @@ export function formatText(findings: ReportedFinding[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A SARIF `artifactLocation.uri` must be a URI reference: an absolute path becomes a `file:` URI,
+ * a relative one keeps its form with each segment percent-encoded (spaces, `%`, `#`, `:` ...).
+ */
+export function sarifUri(file: string): string {
+  if (nodePath.isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(/[\\/]/).map((segment) => encodeURIComponent(segment)).join('/');
+}
+
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 export function formatSarif(findings: ReportedFinding[], version: string): string {
@@ -86,7 +97,7 @@ export function formatSarif(findings: ReportedFinding[], version: string): strin
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.path.split('\\').join('/') },
+                artifactLocation: { uri: sarifUri(f.path) },
                 region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
               },
             },

@@ -79,7 +79,9 @@ export function queryShape(model: ModuleModel, entities: Node[]): QueryShape {
 function isEntity(model: ModuleModel, node: Node): boolean {
   if (node.type === 'identifier') {
     const bindings = model.lookup(node.text, node);
-    if (!bindings || bindings.length !== 1) return false;
+    // An unbound class-like name (star import, builtins of a framework) reads as a mapped class.
+    if (!bindings) return /^[A-Z]/.test(node.text);
+    if (bindings.length !== 1) return false;
     const binding = bindings[0];
     if (binding.kind === 'class') return true;
     if (binding.kind === 'import') return /^[A-Z]/.test(node.text);
