@@ -19,6 +19,7 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { bench: 'scripts/bench.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, entryPoints: { docs: 'scripts/docs.ts' }, outdir: 'dist', sourcemap: false }),
   esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
 ]);
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');

@@ -475,6 +475,16 @@ describe('fix', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o640);
   });
 
+  test('a symbolic link given on the command line stays a link; its target is fixed', { skip: process.platform === 'win32' && 'symlinks need privileges' }, () => {
+    const dir = workspace({ 'real.py': ONE_FINDING });
+    fs.symlinkSync('real.py', path.join(dir, 'link.py'));
+    const result = cli(['fix', 'link.py'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(fs.lstatSync(path.join(dir, 'link.py')).isSymbolicLink());
+    assert.equal(fs.readlinkSync(path.join(dir, 'link.py')), 'real.py');
+    assert.equal(fs.readFileSync(path.join(dir, 'real.py'), 'utf8'), CLEAN);
+  });
+
   test('keeps a UTF-8 byte-order mark', () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     const dir = workspace({ 'app.py': Buffer.concat([bom, Buffer.from(APP, 'utf8')]) });

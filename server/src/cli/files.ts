@@ -74,12 +74,16 @@ export function readSource(file: string): { text?: string; bom?: boolean; error?
   }
 }
 
-/** Replaces a file's content through a temporary file and a rename, keeping its permissions. */
-export function writeAtomically(file: string, text: string): void {
-  const mode = fs.statSync(file).mode;
+/**
+ * Replaces a file's content through a temporary file and a rename, keeping its permissions.
+ * A symbolic link is followed, so the link stays a link and its target gets the new content.
+ */
+export function writeAtomically(given: string, text: string): void {
+  const file = fs.realpathSync(given);
+  const mode = fs.statSync(file).mode & 0o7777;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.sqla-upgrade-${process.pid}.tmp`);
-  fs.writeFileSync(temp, text, { mode });
   try {
+    fs.writeFileSync(temp, text, { mode });
     fs.chmodSync(temp, mode);
     fs.renameSync(temp, file);
   } catch (error) {

@@ -58,7 +58,8 @@ export function formatText(findings: ReportedFinding[]): string {
  */
 export function sarifUri(file: string): string {
   if (nodePath.isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map((segment) => encodeURIComponent(segment)).join('/');
+  const segments = nodePath.sep === '\\' ? file.split(/[\\/]/) : file.split('/');
+  return segments.map((segment) => encodeURIComponent(segment)).join('/');
 }
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

@@ -140,12 +140,25 @@ async function fix(args: string[], io: Output): Promise<number> {
     }
     const result = engine.fixText(source.text, options);
     for (const rejected of result.rejected) io.err(`sqla-upgrade: ${file}: ${rejected.code} fix "${rejected.title}" dropped: ${rejected.reason}\n`);
-    remaining += engine.analyzeText(result.text, options).findings.length;
-    if (result.text === source.text) continue;
+    const left = engine.analyzeText(result.text, options).findings.length;
+    if (result.text === source.text) {
+      remaining += left;
+      continue;
+    }
+    if (values.diff) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, source.text, result.text, '', '', { context: 3 }));
+    else {
+      try {
+        writeAtomically(file, (source.bom ? '\uFEFF' : '') + result.text);
+      } catch (error) {
+        io.err(`sqla-upgrade: ${file}: cannot write: ${(error as Error).message}; left untouched\n`);
+        failed = true;
+        remaining += engine.analyzeText(source.text, options).findings.length;
+        continue;
+      }
+    }
+    remaining += left;
     changedFiles++;
     appliedFixes += result.applied.length;
-    if (values.diff) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, source.text, result.text, '', '', { context: 3 }));
-    else writeAtomically(file, (source.bom ? '\uFEFF' : '') + result.text);
   }
   const verb = values.diff ? 'would fix' : 'fixed';
   io.err(`sqla-upgrade: ${verb} ${appliedFixes} finding${appliedFixes === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}; ${remaining} left.\n`);

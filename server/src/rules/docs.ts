@@ -43,3 +43,20 @@ export function ruleMarkdown(rule: Rule, headingLevel = 2): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The README's rule table, one row per rule, linking each rule's docs page. */
+export function rulesTableMarkdown(rules: readonly Rule[]): string {
+  const rows = rules.map((r) => `| [${r.code}](docs/rules/${r.code}.md) | ${r.id} | ${r.tier} | ${FIXABILITY_TEXT[r.fixable]} | ${r.docs.summary.replace(/\|/g, '\\|')} |`);
+  return ['| code | id | tier | fix | what it flags |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+export const TABLE_START = '<!-- rules:start -->';
+export const TABLE_END = '<!-- rules:end -->';
+
+/** The README with its rule table replaced by the current one. */
+export function withRulesTable(readme: string, rules: readonly Rule[]): string {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start === -1 || end === -1) throw new Error('README has no rule table markers');
+  return `${readme.slice(0, start + TABLE_START.length)}\n${rulesTableMarkdown(rules)}\n${readme.slice(end)}`;
+}
