@@ -1,46 +1,61 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ProgressChangedNotification, ProgressRequest } from '../../server/src/protocol';
+import { commandTable } from './commands';
+import { ProgressTreeProvider } from './progressView';
 
-const MIGRATE_FILE_SERVER_COMMAND = 'sqlaUpgrade.server.migrateFile';
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<{ progressModel: () => unknown }> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { configurationSection: 'sqlaUpgrade' },
+    synchronize: { configurationSection: 'sqlaUpgrade', fileEvents: watcher },
   };
   client = new LanguageClient('sqlaUpgrade', 'SQLAlchemy Upgrade', serverOptions, clientOptions);
+
+  const progress = new ProgressTreeProvider();
+  const view = vscode.window.createTreeView('sqlaUpgrade.progress', { treeDataProvider: progress, showCollapseAll: true });
+  const status = vscode.languages.createLanguageStatusItem('sqlaUpgrade.status', { language: 'python' });
+  status.name = 'SQLAlchemy Upgrade';
+  status.text = 'SQLAlchemy 2.0: scanning';
+  status.command = { command: 'workbench.view.extension.sqlaUpgrade', title: 'Show migration progress' };
+
+  const refreshView = async () => {
+    if (!client?.isRunning()) return;
+    const report = await client.sendRequest(ProgressRequest.type);
+    progress.update(report);
+    const left = report.findingsLeft;
+    view.badge = left > 0 ? { value: left, tooltip: `${left} SQLAlchemy 2.0 finding${left === 1 ? '' : 's'} left` } : undefined;
+    status.text = report.scan.running ? `SQLAlchemy 2.0: ${left} left (scanning)` : `SQLAlchemy 2.0: ${left} left`;
+    status.severity = left > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    await vscode.commands.executeCommand('setContext', 'sqlaUpgrade.noSqlAlchemy', report.filesUsingSqlAlchemy === 0 && !report.scan.running);
+  };
+
+  const commands = commandTable({ client: () => client, progress, refreshView });
   context.subscriptions.push(
-    vscode.commands.registerCommand('sqlaUpgrade.migrateFile', () => migrateActiveFile()),
-    vscode.commands.registerCommand('sqlaUpgrade.restartServer', () => client?.restart()),
+    watcher,
+    view,
+    status,
+    progress,
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+    client.onDidChangeState(() => void refreshView().catch(() => undefined)),
+    { dispose: () => void client?.stop() },
   );
   await client.start();
-}
-
-async function migrateActiveFile(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!client || !editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('Open a Python file to migrate it.');
-    return;
-  }
-  const document = editor.document;
-  const includeReview = vscode.workspace.getConfiguration('sqlaUpgrade', document.uri).get<boolean>('fix.includeReview', false);
-  const result = await client.sendRequest<{ applied: boolean; fixes: number; reason?: string }>('workspace/executeCommand', {
-    command: MIGRATE_FILE_SERVER_COMMAND,
-    arguments: [{ uri: document.uri.toString(), version: document.version, includeReview }],
-  });
-  const message = result.applied ? `SQLAlchemy Upgrade: applied ${result.fixes} fix${result.fixes === 1 ? '' : 'es'}.` : `SQLAlchemy Upgrade: nothing applied (${result.reason ?? 'no fixes'}).`;
-  void vscode.window.showInformationMessage(message);
+  context.subscriptions.push(client.onNotification(ProgressChangedNotification.type, () => void refreshView().catch(() => undefined)));
+  await refreshView();
+  return { progressModel: () => progress.model() };
 }
 
 export function deactivate(): Thenable<void> | undefined {

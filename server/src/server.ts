@@ -1,16 +1,28 @@
 import {
-  CodeActionKind, DidChangeConfigurationNotification, ProposedFeatures, TextDocumentSyncKind, createConnection,
+  CodeActionKind, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, createConnection,
 } from 'vscode-languageserver/node';
-import { createPythonParser } from './parse/parser';
+import { URI } from 'vscode-uri';
+import { AnalysisEngine } from './engine/engine';
 import { DocumentStore } from './lsp/documents';
 import { FIX_ALL_KIND, LanguageService, MIGRATE_FILE_COMMAND, type MigrateFileArgs } from './lsp/service';
 import { SettingsCache } from './lsp/settings';
+import { WorkspaceIndex, relativePath } from './lsp/workspace';
+import { workspaceMigration } from './lsp/workspaceMigration';
+import { ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
+import { formatMarkdown, formatSarif, type ReportedFinding } from './cli/formats';
+import { ruleByCode } from './rules/index';
+import { ruleMarkdown } from './rules/docs';
+import { defaultSeverity } from './rules/types';
+import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const settings = new SettingsCache(connection);
-const ready = createPythonParser().then((parser) => {
-  const store = new DocumentStore(parser);
-  return { store, service: new LanguageService(connection, parser, store, settings) };
+let folderUris: string[] = [];
+const ready = AnalysisEngine.create().then((engine) => {
+  const store = new DocumentStore(engine.parser);
+  const service = new LanguageService(connection, engine.parser, store, settings);
+  const index = new WorkspaceIndex(connection, engine, settings, (uri) => !!store.get(uri));
+  return { engine, store, service, index };
 });
 
 /** Pending diagnostics per URI: several quick edits publish once, for the newest version. */
@@ -26,10 +38,12 @@ function scheduleDiagnostics(uri: string): void {
 }
 
 async function publishDiagnostics(uri: string): Promise<void> {
-  const { service } = await ready;
+  const { service, index } = await ready;
   try {
     const result = await service.diagnostics(uri);
-    if (result) await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+    if (!result) return;
+    await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+    index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
   } catch (error) {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
   }
@@ -38,8 +52,11 @@ async function publishDiagnostics(uri: string): Promise<void> {
 connection.onInitialize((params) => {
   const capabilities = params.capabilities;
   settings.supportsConfiguration = !!capabilities.workspace?.configuration;
-  void ready.then(({ service }) => {
+  folderUris = (params.workspaceFolders ?? []).map((f) => f.uri);
+  if (folderUris.length === 0 && params.rootUri) folderUris = [params.rootUri];
+  void ready.then(({ service, index }) => {
     service.resolveSupport = !!capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    index.setFolders(folderUris);
   });
   return {
     capabilities: {
@@ -47,19 +64,33 @@ connection.onInitialize((params) => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       executeCommandProvider: { commands: [MIGRATE_FILE_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'sqla-upgrade', version: '0.1.0' },
+    serverInfo: { name: 'sqla-upgrade', version: VERSION },
   };
 });
 
-connection.onInitialized(() => {
+connection.onInitialized(async () => {
   if (settings.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'sqlaUpgrade' });
+  const { index } = await ready;
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+      const removed = new Set(event.removed.map((f) => f.uri));
+      folderUris = [...folderUris.filter((u) => !removed.has(u)), ...event.added.map((f) => f.uri)];
+      index.setFolders(folderUris);
+      await index.scan();
+    });
+  } catch {
+    // The client does not send folder changes.
+  }
+  await index.scan();
 });
 
 connection.onDidChangeConfiguration(async () => {
   settings.clear();
-  const { store } = await ready;
+  const { store, index } = await ready;
   for (const entry of store.all()) scheduleDiagnostics(entry.document.uri);
+  await index.scan();
 });
 
 connection.onDidOpenTextDocument(async ({ textDocument }) => {
@@ -75,7 +106,7 @@ connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
 });
 
 connection.onDidCloseTextDocument(async ({ textDocument }) => {
-  const { store, service } = await ready;
+  const { store, service, index } = await ready;
   store.close(textDocument.uri);
   service.forget(textDocument.uri);
   settings.forget(textDocument.uri);
@@ -83,6 +114,15 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
   if (pending) clearImmediate(pending);
   scheduled.delete(textDocument.uri);
   void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  await index.closed(textDocument.uri);
+});
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  const { index } = await ready;
+  for (const change of changes) {
+    if (change.type === FileChangeType.Deleted) index.fileDeleted(change.uri);
+    else await index.fileChanged(change.uri);
+  }
 });
 
 connection.onHover(async (params) => (await ready).service.hover(params) ?? null);
@@ -95,6 +135,43 @@ connection.onExecuteCommand(async (params) => {
   const args = params.arguments?.[0] as MigrateFileArgs | undefined;
   if (!args?.uri) return { applied: false, fixes: 0, reason: 'missing document URI' };
   return service.migrateFile(args);
+});
+
+connection.onRequest(ProgressRequest.type, async () => (await ready).index.report());
+connection.onRequest(RescanRequest.type, async () => {
+  settings.clear();
+  await (await ready).index.scan();
+});
+connection.onRequest(WorkspaceMigrationRequest.type, async (params) => {
+  const { engine, store, index } = await ready;
+  return workspaceMigration(engine.parser, store, index, params);
+});
+connection.onRequest(RuleDocumentationRequest.type, ({ code }) => {
+  const rule = ruleByCode(code);
+  return rule ? ruleMarkdown(rule, 1) : null;
+});
+connection.onRequest(ReportRequest.type, async ({ format }) => {
+  const { index } = await ready;
+  const report = index.report();
+  const folders = folderUris.map((u) => URI.parse(u).fsPath);
+  const findings: ReportedFinding[] = report.files.flatMap((file) =>
+    file.findings.map((f) => ({
+      path: relativePath(file.uri, folders),
+      line: f.line + 1,
+      column: f.character + 1,
+      endLine: f.endLine + 1,
+      endColumn: f.endCharacter + 1,
+      code: f.code,
+      id: f.id,
+      tier: ruleByCode(f.code)?.tier ?? 'removed',
+      severity: defaultSeverity(ruleByCode(f.code)?.tier ?? 'removed'),
+      message: f.message,
+      fix: f.fix ? { safety: f.fix, title: f.fixTitle ?? '' } : null,
+    })),
+  );
+  if (format === 'json') return JSON.stringify(findings, null, 2) + '\n';
+  if (format === 'sarif') return formatSarif(findings, VERSION);
+  return formatMarkdown(findings, report);
 });
 
 connection.listen();

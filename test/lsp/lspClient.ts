@@ -27,6 +27,9 @@ export class LspTestClient {
   readonly appliedEdits: unknown[] = [];
   applyEditResponse = { applied: true };
   configuration: unknown = { enable: true, fix: { includeReview: false }, rules: {} };
+  /** `$/progress` values (begin, report, end) the server sent. */
+  readonly progress: Array<{ kind: string; message?: string; percentage?: number }> = [];
+  readonly progressChanged: unknown[] = [];
 
   constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js')) {
     this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -43,17 +46,24 @@ export class LspTestClient {
     });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.configuration));
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (params: { token: unknown; value: { kind: string; message?: string; percentage?: number } }) => {
+      this.progress.push(params.value);
+    });
+    this.connection.onNotification('sqlaUpgrade/progressChanged', (params: unknown) => this.progressChanged.push(params));
     this.connection.onNotification('window/logMessage', () => undefined);
     this.connection.listen();
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
+  async initialize(capabilities: Record<string, unknown> = {}, workspaceFolders: Array<{ uri: string; name: string }> | null = null): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders,
       capabilities: {
         workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } },
         textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } },
+        window: { workDoneProgress: true },
         ...capabilities,
       },
     });

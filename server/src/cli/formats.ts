@@ -109,3 +109,32 @@ export function formatSarif(findings: ReportedFinding[], version: string): strin
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }
+
+/** A Markdown migration report: totals, then findings grouped by file. */
+export function formatMarkdown(findings: ReportedFinding[], summary: { filesUsingSqlAlchemy: number; filesMigrated: number }): string {
+  const lines = [
+    '# SQLAlchemy 2.0 migration report',
+    '',
+    `- Files using SQLAlchemy: ${summary.filesUsingSqlAlchemy}`,
+    `- Files migrated (no findings left): ${summary.filesMigrated}`,
+    `- Findings left: ${findings.length} (${findings.filter((f) => f.fix?.safety === 'safe').length} with a safe fix, ${findings.filter((f) => f.fix?.safety === 'review').length} with a fix to review)`,
+    '',
+  ];
+  const byCode = new Map<string, number>();
+  for (const f of findings) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
+  if (byCode.size > 0) {
+    lines.push('| rule | findings |', '|---|---|');
+    for (const [code, count] of [...byCode].sort()) lines.push(`| ${code} ${ruleByCode(code)?.id ?? ''} | ${count} |`);
+    lines.push('');
+  }
+  let currentPath = '';
+  for (const f of findings) {
+    if (f.path !== currentPath) {
+      currentPath = f.path;
+      lines.push(`## ${f.path}`, '');
+    }
+    const fix = f.fix ? ` (fix: ${f.fix.safety})` : '';
+    lines.push(`- line ${f.line}, column ${f.column}: **${f.code}** ${f.message}${fix}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -6,8 +6,8 @@ import { ruleMarkdown } from '../rules/docs';
 import { defaultSeverity, guideUrl } from '../rules/types';
 import { collectPythonFiles, readSource, writeAtomically } from './files';
 import { formatSarif, formatText, toReported, type ReportedFinding } from './formats';
+import { VERSION } from '../version';
 
-export const VERSION = '0.1.0';
 
 const USAGE = `Usage: sqla-upgrade <command> [options]
 

@@ -9,6 +9,7 @@ export interface TextAnalysis {
   findings: Finding[];
   lines: LineIndex;
   syntaxErrors: number;
+  usesSqlAlchemy: boolean;
 }
 
 /** Parse + analyze + fix for whole texts: what the CLI and the workspace scan use. */
@@ -22,8 +23,8 @@ export class AnalysisEngine {
   analyzeText(text: string, options: AnalyzeOptions = {}): TextAnalysis {
     const tree = parseText(this.parser, text);
     try {
-      const { findings, lines } = analyze(text, tree, options);
-      return { findings, lines, syntaxErrors: countSyntaxErrors(tree) };
+      const { findings, lines, model } = analyze(text, tree, options);
+      return { findings, lines, syntaxErrors: countSyntaxErrors(tree), usesSqlAlchemy: model.usesSqlAlchemy };
     } finally {
       tree.delete();
     }

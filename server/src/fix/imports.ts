@@ -1,5 +1,5 @@
 import type { Node } from '../parse/parser';
-import type { ModuleModel } from '../semantics/model';
+import type { Binding, ModuleModel } from '../semantics/model';
 import type { TextEdit } from '../rules/types';
 
 export interface ImportedName {
@@ -17,7 +17,9 @@ export interface ImportedName {
 export function ensureImported(model: ModuleModel, module: string, name: string, useSite: Node, equivalents: Set<string>): ImportedName | undefined {
   const local = model.lookup(name, useSite);
   if (local) {
-    if (local.length === 1 && local[0].kind === 'import' && equivalents.has(local[0].qualified ?? '')) {
+    if (local.every((b) => b.kind === 'import' && equivalents.has(b.qualified ?? ''))) {
+      // An import further down has not run yet when the code above it does: import the name again, earlier.
+      if (local.every((b) => boundAfter(model, b, useSite))) return { expression: name, edits: [importEdit(model, module, name, useSite)] };
       return { expression: name, edits: [] };
     }
     return viaModuleAlias(model, module, name, useSite);
@@ -26,7 +28,16 @@ export function ensureImported(model: ModuleModel, module: string, name: string,
   if (model.moduleBindings(name)) return viaModuleAlias(model, module, name, useSite);
   const alias = viaModuleAlias(model, module, name, useSite);
   if (alias && preferModuleAlias(model, module)) return alias;
-  return { expression: name, edits: [importEdit(model, module, name)] };
+  return { expression: name, edits: [importEdit(model, module, name, useSite)] };
+}
+
+/** True when `binding` is made after `useSite` runs: later in the same scope (class bodies run in place). */
+function boundAfter(model: ModuleModel, binding: Binding, useSite: Node): boolean {
+  if (binding.target.startIndex < useSite.startIndex) return false;
+  const bindingScope = model.scopeNodeOf(binding.target);
+  let scope = model.scopeNodeOf(useSite);
+  while (scope.type === 'class_definition' && scope.id !== bindingScope.id) scope = model.scopeNodeOf(scope);
+  return scope.id === bindingScope.id;
 }
 
 /** `import sqlalchemy as sa` with no `from sqlalchemy import ...`: the file writes `sa.select`. */
@@ -49,17 +60,18 @@ function viaModuleAlias(model: ModuleModel, module: string, name: string, useSit
   return undefined;
 }
 
-function findFromImport(model: ModuleModel, module: string): Node | undefined {
+/** The first top-level `from module import ...`; with `before`, only one that starts before that offset. */
+function findFromImport(model: ModuleModel, module: string, before = Infinity): Node | undefined {
   return model.nodes('import_from_statement').find((stmt) => {
-    if (stmt.parent?.type !== 'module') return false;
+    if (stmt.parent?.type !== 'module' || stmt.startIndex >= before) return false;
     const moduleNode = stmt.childForFieldName('module_name');
     if (moduleNode?.text !== module) return false;
     return stmt.childrenForFieldName('name').length > 0 && !model.isInError(stmt);
   });
 }
 
-function importEdit(model: ModuleModel, module: string, name: string): TextEdit {
-  const existing = findFromImport(model, module);
+function importEdit(model: ModuleModel, module: string, name: string, useSite: Node): TextEdit {
+  const existing = findFromImport(model, module, useSite.startIndex);
   if (existing) {
     const names = existing.childrenForFieldName('name');
     const last = names[names.length - 1]!;

@@ -14,6 +14,8 @@ import type { Finding, TextEdit } from '../rules/types';
 import type { DocumentStore, OpenDocument } from './documents';
 import { SOURCE, toDiagnostic, toLspEdit } from './convert';
 import type { Settings, SettingsCache } from './settings';
+import { summarize } from './workspace';
+import type { FindingSummary } from '../protocol';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 export const MIGRATE_FILE_COMMAND = 'sqlaUpgrade.server.migrateFile';
@@ -22,6 +24,7 @@ interface CachedAnalysis {
   version: number;
   findings: Finding[];
   lines: LineIndex;
+  usesSqlAlchemy: boolean;
 }
 
 interface FixAllData {
@@ -61,8 +64,8 @@ export class LanguageService {
     const uri = entry.document.uri;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === entry.document.version) return cached;
-    const { findings, lines } = analyze(entry.document.getText(), entry.tree);
-    const fresh = { version: entry.document.version, findings, lines };
+    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree);
+    const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy };
     this.analyses.set(uri, fresh);
     return fresh;
   }
@@ -71,17 +74,17 @@ export class LanguageService {
     this.analyses.delete(uri);
   }
 
-  async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
+  async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[]; summary: FindingSummary[]; usesSqlAlchemy: boolean } | undefined> {
     const entry = this.store.get(uri);
     if (!entry) return undefined;
     const settings = await this.settings.get(uri);
     // The document may have moved on while settings were fetched; analyze what is current now.
     const current = this.store.get(uri);
     if (!current) return undefined;
-    if (!settings.enable) return { version: current.document.version, diagnostics: [] };
-    const { findings, version } = this.analysis(current);
+    if (!settings.enable) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
+    const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
     const diagnostics = findings.map((f) => toDiagnostic(current.document, f, settings)).filter((d): d is Diagnostic => !!d);
-    return { version, diagnostics };
+    return { version, diagnostics, summary: summarize(findings, lines, settings), usesSqlAlchemy };
   }
 
   hover(params: HoverParams): Hover | undefined {

@@ -5,25 +5,30 @@ export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
 /** The `sqlaUpgrade.*` settings, read per document (they are resource-scoped). */
 export interface Settings {
   enable: boolean;
+  targetVersion: '1.4-compatible' | '2.0';
   fix: { includeReview: boolean };
   rules: Record<string, RuleLevel>;
+  /** Globs, relative to the workspace folder, of files to leave out. */
+  exclude: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, fix: { includeReview: false }, rules: {} };
+export const DEFAULT_SETTINGS: Settings = { enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [] };
 
 const LEVELS = new Set<RuleLevel>(['off', 'hint', 'info', 'warning', 'error']);
 
 /** Accepts only well-formed values; anything else falls back to the default. */
 export function normalizeSettings(raw: unknown): Settings {
-  const value = (raw ?? {}) as Partial<{ enable: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown> }>;
+  const value = (raw ?? {}) as Partial<{ enable: unknown; targetVersion: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown>; exclude: unknown }>;
   const rules: Record<string, RuleLevel> = {};
   for (const [code, level] of Object.entries(value.rules ?? {})) {
     if (typeof level === 'string' && LEVELS.has(level as RuleLevel)) rules[code.toUpperCase()] = level as RuleLevel;
   }
   return {
     enable: typeof value.enable === 'boolean' ? value.enable : DEFAULT_SETTINGS.enable,
+    targetVersion: value.targetVersion === '2.0' ? '2.0' : '1.4-compatible',
     fix: { includeReview: typeof value.fix?.includeReview === 'boolean' ? value.fix.includeReview : false },
     rules,
+    exclude: Array.isArray(value.exclude) ? value.exclude.filter((g): g is string => typeof g === 'string') : [],
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Rule } from './types';
+import type { Rule, TextEdit } from './types';
 import { callParts } from './helpers';
 import { SELECT_FUNCTIONS } from '../semantics/names';
 import { receiversOf } from '../semantics/receivers';
@@ -42,8 +42,8 @@ export const selectListArgument: Rule = {
       }
       const fix = first.type === 'list'
         ? { title: 'Pass the columns positionally', safety: 'safe' as const, edits: [
-            { start: first.startIndex, end: first.startIndex + 1, newText: '' },
-            { start: first.endIndex - 1, end: first.endIndex, newText: '' },
+            bracketRemoval(model.text, first.startIndex),
+            bracketRemoval(model.text, first.endIndex - 1),
           ] }
         : { title: 'Spread the list into positional arguments', safety: 'safe' as const, edits: [
             { start: first.startIndex, end: first.startIndex, newText: '*' },
@@ -52,3 +52,12 @@ export const selectListArgument: Rule = {
     }
   },
 };
+
+/** Deletes the bracket at `offset`; a bracket alone on its line takes the line with it. */
+function bracketRemoval(text: string, offset: number): TextEdit {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const alone = /^[ \t]*$/.test(text.slice(lineStart, offset)) && /^[ \t]*\r?$/.test(text.slice(offset + 1, lineEnd === -1 ? undefined : lineEnd));
+  if (!alone) return { start: offset, end: offset + 1, newText: '' };
+  return { start: lineStart, end: lineEnd === -1 ? text.length : lineEnd + 1, newText: '' };
+}

@@ -78,3 +78,12 @@ export function defaultSeverity(tier: Tier): Severity {
       return 'hint';
   }
 }
+
+/** The step of the migration guide a rule belongs to, as the progress view groups them. */
+export function guideStep(rule: Pick<Rule, 'code' | 'tier'>): 'removed-apis' | 'future-flags' | 'typed-models' | 'legacy-query' | 'pitfalls' {
+  if (rule.code === 'SQA110') return 'future-flags';
+  if (rule.tier === 'typing') return 'typed-models';
+  if (rule.tier === 'pitfall') return 'pitfalls';
+  if (rule.code.startsWith('SQA4')) return 'legacy-query';
+  return 'removed-apis';
+}

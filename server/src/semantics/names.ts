@@ -69,6 +69,8 @@ export const OTHER_QUERY_BUILDERS = new Set([
   'autoflush', 'enable_assertions', 'with_labels', 'with_session', 'with_hint', 'prefix_with', 'suffix_with',
   'union', 'union_all', 'except_', 'intersect', 'correlate', 'filter', 'apply_labels', 'set_label_style',
   'with_transformation', 'execution_options', 'merge_result', 'only_return_tuples', 'slice', 'group_by',
+  // `select().from_statement()` returns a FromStatement, which lacks `limit()` and the other builders.
+  'from_statement',
 ]);
 
 /** Names that, in a file using SQLAlchemy, almost always hold a Session. */

@@ -3,6 +3,7 @@ import type { Binding, ModuleModel } from './model';
 import {
   CONNECTION_TYPES, ENGINE_FACTORIES, ENGINE_TYPES, FLASK_SQLALCHEMY, FOREIGN_ROOTS, METADATA_CLASSES,
   OTHER_QUERY_BUILDERS, QUERY_TYPES, SCOPED_SESSIONS, SELECT_COMPATIBLE_BUILDERS, SESSION_CLASSES, SESSIONMAKERS,
+  SQLALCHEMY_ROOTS,
   looksLikeConnectionName, looksLikeEngineName, looksLikeSessionName,
 } from './names';
 
@@ -12,6 +13,8 @@ export type ReceiverKind =
   | 'flaskDb' | 'dbapi' | 'list' | 'string' | 'foreign' | 'unknown';
 
 const SESSION_LIKE = new Set<ReceiverKind>(['session', 'scopedSession']);
+/** Annotations from these modules (`Any`, `Union[...]`) say nothing about the value. */
+const TYPING_ROOTS = new Set(['typing', 'typing_extensions']);
 
 export function isSessionLike(kind: ReceiverKind): boolean {
   return SESSION_LIKE.has(kind);
@@ -125,7 +128,22 @@ export class Receivers {
     }
     if (!expr) return undefined;
     const qualified = this.model.qualifiedName(expr);
-    return qualified ? this.kindOfQualified(qualified) : undefined;
+    if (!qualified) return this.isPlainLocalClass(expr) ? 'unknown' : undefined;
+    const known = this.kindOfQualified(qualified);
+    if (known) return known;
+    // A type from another library (`requests.Session`): the parameter's name proves nothing then.
+    const root = qualified.split('.')[0];
+    if (FOREIGN_ROOTS.has(root)) return 'foreign';
+    return root && !SQLALCHEMY_ROOTS.has(root) && !TYPING_ROOTS.has(root) ? 'unknown' : undefined;
+  }
+
+  /** A class of this module with no base classes, which cannot be a Session or Engine subclass. */
+  private isPlainLocalClass(expr: Node): boolean {
+    if (expr.type !== 'identifier') return false;
+    const bindings = this.model.lookup(expr.text, expr);
+    if (bindings?.length !== 1 || bindings[0].kind !== 'class') return false;
+    const superclasses = bindings[0].value?.childForFieldName('superclasses');
+    return !superclasses || superclasses.namedChildCount === 0;
   }
 
   /** What `with EXPR as name` binds: the value `__enter__` returns. */

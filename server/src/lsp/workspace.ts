@@ -1,0 +1,181 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { minimatch } from 'minimatch';
+import type { Connection } from 'vscode-languageserver';
+import { AnalysisEngine } from '../engine/engine';
+import type { LineIndex } from '../engine/lines';
+import { collectPythonFiles, readSource } from '../cli/files';
+import { ruleByCode } from '../rules/index';
+import { guideStep, type Finding } from '../rules/types';
+import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
+import { ProgressChangedNotification } from '../protocol';
+import type { Settings, SettingsCache } from './settings';
+
+/** Findings kept in the summary form the progress view needs; never trees. */
+export function summarize(findings: Finding[], lines: LineIndex, settings: Settings): FindingSummary[] {
+  const result: FindingSummary[] = [];
+  for (const finding of findings) {
+    if (settings.rules[finding.code] === 'off') continue;
+    const start = lines.position(finding.start);
+    const end = lines.position(finding.end);
+    const rule = ruleByCode(finding.code);
+    result.push({
+      code: finding.code,
+      id: finding.id,
+      step: rule ? guideStep(rule) : 'removed-apis',
+      message: finding.message,
+      line: start.line,
+      character: start.character,
+      endLine: end.line,
+      endCharacter: end.character,
+      fix: finding.fix ? finding.fix.safety : null,
+      fixTitle: finding.fix?.title,
+    });
+  }
+  return result;
+}
+
+function isExcluded(file: string, folder: string, settings: Settings): boolean {
+  const relative = path.relative(folder, file).split(path.sep).join('/');
+  return settings.exclude.some((glob) => minimatch(relative, glob, { dot: true }));
+}
+
+/**
+ * The workspace's Python files and their findings: filled by a background scan (with
+ * `window/workDoneProgress`), kept current by open-document analysis and file events.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileProgress>();
+  private folders: string[] = [];
+  private scanState = { running: false, done: 0, total: 0 };
+  private scanGeneration = 0;
+  private notifyTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly engine: AnalysisEngine,
+    private readonly settings: SettingsCache,
+    /** Open documents are analyzed from the editor's text, not from disk. */
+    private readonly isOpen: (uri: string) => boolean,
+  ) {}
+
+  setFolders(uris: string[]): void {
+    this.folders = uris.map((u) => URI.parse(u)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  }
+
+  get uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  entry(uri: string): FileProgress | undefined {
+    return this.files.get(uri);
+  }
+
+  /** Scans every folder again; a scan already running is abandoned. */
+  async scan(): Promise<void> {
+    const generation = ++this.scanGeneration;
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    const found: Array<{ file: string; folder: string; settings: Settings }> = [];
+    for (const folder of this.folders) {
+      const settings = await this.settings.get(URI.file(folder).toString());
+      if (!settings.enable) continue;
+      for (const file of collectPythonFiles([folder]).files) if (!isExcluded(file, folder, settings)) found.push({ file, folder, settings });
+    }
+    const keep = new Set(found.map((f) => URI.file(f.file).toString()));
+    for (const uri of this.files.keys()) if (!keep.has(uri) && !this.isOpen(uri)) this.files.delete(uri);
+    this.scanState = { running: true, done: 0, total: found.length };
+    progress?.begin('SQLAlchemy Upgrade: scanning', 0, `0/${found.length} files`, true);
+    let lastReport = Date.now();
+    for (const { file, settings } of found) {
+      if (generation !== this.scanGeneration || progress?.token.isCancellationRequested) break;
+      const uri = URI.file(file).toString();
+      if (!this.isOpen(uri)) this.analyzeFromDisk(uri, file, settings);
+      this.scanState.done++;
+      if (Date.now() - lastReport > 100) {
+        lastReport = Date.now();
+        progress?.report(Math.floor((100 * this.scanState.done) / Math.max(1, found.length)), `${this.scanState.done}/${found.length} files`);
+        this.changed();
+        // Let edits and requests of open documents through between files.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    if (generation === this.scanGeneration) this.scanState.running = false;
+    progress?.done();
+    this.changed();
+  }
+
+  /** A file changed on disk (or was created): analyze it unless the editor holds it. */
+  async fileChanged(uri: string): Promise<void> {
+    if (this.isOpen(uri)) return;
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file' || !parsed.fsPath.endsWith('.py')) return;
+    const folder = this.folders.find((f) => parsed.fsPath.startsWith(f + path.sep));
+    const settings = await this.settings.get(folder ? URI.file(folder).toString() : uri);
+    if (!settings.enable || (folder && isExcluded(parsed.fsPath, folder, settings))) {
+      this.files.delete(uri);
+    } else this.analyzeFromDisk(uri, parsed.fsPath, settings);
+    this.changed();
+  }
+
+  fileDeleted(uri: string): void {
+    if (this.files.delete(uri)) this.changed();
+  }
+
+  /** The findings of an open document's current text. */
+  updateOpen(uri: string, findings: FindingSummary[], usesSqlAlchemy: boolean): void {
+    const before = this.files.get(uri);
+    if (before && JSON.stringify(before.findings) === JSON.stringify(findings) && before.usesSqlAlchemy === usesSqlAlchemy) return;
+    this.files.set(uri, { uri, usesSqlAlchemy, findings });
+    this.changed();
+  }
+
+  /** A closed document goes back to what is on disk. */
+  async closed(uri: string): Promise<void> {
+    await this.fileChanged(uri);
+  }
+
+  report(): ProgressReport {
+    const files = [...this.files.values()].filter((f) => f.usesSqlAlchemy || f.findings.length > 0).sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    return {
+      files,
+      filesUsingSqlAlchemy: files.length,
+      filesMigrated: files.filter((f) => f.findings.length === 0).length,
+      findingsLeft: files.reduce((n, f) => n + f.findings.length, 0),
+      scan: { ...this.scanState },
+    };
+  }
+
+  private analyzeFromDisk(uri: string, file: string, settings: Settings): void {
+    const source = readSource(file);
+    if (source.text === undefined) {
+      this.files.delete(uri);
+      return;
+    }
+    const analysis = this.engine.analyzeText(source.text);
+    this.files.set(uri, { uri, usesSqlAlchemy: analysis.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
+  }
+
+  /** Tells the client, at most every 150 ms, that the report changed. */
+  private changed(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      const report = this.report();
+      void this.connection.sendNotification(ProgressChangedNotification.type, { findingsLeft: report.findingsLeft, scanRunning: report.scan.running });
+    }, 150);
+  }
+}
+
+/** For tests and the report: a file URI as a path relative to the workspace folder that holds it. */
+export function relativePath(uri: string, folders: string[]): string {
+  const file = URI.parse(uri).fsPath;
+  const folder = folders.find((f) => file.startsWith(f + path.sep));
+  return folder ? path.relative(folder, file).split(path.sep).join('/') : file;
+}
+
+export function readFileText(uri: string): string | undefined {
+  const parsed = URI.parse(uri);
+  if (parsed.scheme !== 'file' || !fs.existsSync(parsed.fsPath)) return undefined;
+  return readSource(parsed.fsPath).text;
+}

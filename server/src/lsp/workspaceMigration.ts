@@ -1,0 +1,69 @@
+import type { Parser } from 'web-tree-sitter';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fixAll } from '../fix/fixAll';
+import { countSyntaxErrors } from '../fix/fixAll';
+import { diffEdits } from '../fix/apply';
+import { parseText } from '../parse/parser';
+import type { WorkspaceMigrationParams, WorkspaceMigrationResult } from '../protocol';
+import type { DocumentStore } from './documents';
+import { toLspEdit } from './convert';
+import { readFileText, type WorkspaceIndex } from './workspace';
+
+const SAFE = 'sqla-upgrade.safe';
+const REVIEW = 'sqla-upgrade.review';
+
+/**
+ * One WorkspaceEdit over every affected file. Open documents are edited at their current
+ * version, so the editor refuses the whole edit if one moved on; files with syntax errors are skipped.
+ */
+export function workspaceMigration(parser: Parser, store: DocumentStore, index: WorkspaceIndex, params: WorkspaceMigrationParams): WorkspaceMigrationResult {
+  const codes = params.codes && new Set(params.codes);
+  const wanted = params.uris ? new Set(params.uris) : undefined;
+  const documentChanges: unknown[] = [];
+  const skipped: WorkspaceMigrationResult['skipped'] = [];
+  let fixes = 0;
+  for (const uri of index.uris) {
+    if (wanted && !wanted.has(uri)) continue;
+    const entry = index.entry(uri);
+    const fixable = entry?.findings.some((f) => (f.fix === 'safe' || (f.fix === 'review' && params.includeReview)) && (!codes || codes.has(f.code)));
+    if (!fixable) continue;
+    const open = store.get(uri);
+    const text = open ? open.document.getText() : readFileText(uri);
+    if (text === undefined) {
+      skipped.push({ uri, reason: 'cannot be read' });
+      continue;
+    }
+    const tree = parseText(parser, text);
+    const broken = countSyntaxErrors(tree) > 0;
+    tree.delete();
+    if (broken) {
+      skipped.push({ uri, reason: 'has syntax errors' });
+      continue;
+    }
+    const result = fixAll(parser, text, { includeReview: params.includeReview, codes });
+    if (result.text === text) continue;
+    fixes += result.applied.length;
+    const document = open?.document ?? TextDocument.create(uri, 'python', 0, text);
+    const annotation = result.applied.some((a) => a.code && isReviewFix(index, uri, a.code)) ? REVIEW : SAFE;
+    documentChanges.push({
+      textDocument: { uri, version: open ? open.document.version : null },
+      edits: diffEdits(text, result.text).map((e) => ({ ...toLspEdit(document, e), annotationId: annotation })),
+    });
+  }
+  return {
+    edit: {
+      documentChanges,
+      changeAnnotations: {
+        [SAFE]: { label: 'Safe fixes', needsConfirmation: true, description: 'Same behaviour on SQLAlchemy 1.4 and 2.0' },
+        [REVIEW]: { label: 'Fixes that need review', needsConfirmation: true, description: 'Correct in the usual case; check the changed code' },
+      },
+    },
+    files: documentChanges.length,
+    fixes,
+    skipped,
+  };
+}
+
+function isReviewFix(index: WorkspaceIndex, uri: string, code: string): boolean {
+  return !!index.entry(uri)?.findings.some((f) => f.code === code && f.fix === 'review');
+}

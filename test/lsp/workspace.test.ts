@@ -1,0 +1,127 @@
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LspTestClient } from './lspClient';
+import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/protocol';
+
+const LEGACY_QUERY = 'from sqlalchemy.orm import Session\nfrom app.models import User\n\ndef find(session: Session):\n    return session.query(User).get(1)\n';
+const LEGACY_CORE = 'from sqlalchemy import select\n\nstmt = select([users.c.id])\n';
+const MODERN = 'from sqlalchemy import select\n\nstmt = select(users.c.id)\n';
+const PLAIN = 'import json\n\nprint(json.dumps({}))\n';
+
+async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('workspace scan, progress report and workspace migration over JSON-RPC', () => {
+  let client: LspTestClient;
+  let folder: string;
+  const uriOf = (name: string) => pathToFileURL(path.join(folder, name)).toString();
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-ws-'));
+    fs.mkdirSync(path.join(folder, 'app'));
+    fs.mkdirSync(path.join(folder, 'migrations'));
+    fs.mkdirSync(path.join(folder, '.venv'));
+    fs.writeFileSync(path.join(folder, '.venv', 'pyvenv.cfg'), 'home = /usr\n');
+    fs.writeFileSync(path.join(folder, '.venv', 'lib.py'), LEGACY_CORE);
+    fs.writeFileSync(path.join(folder, 'app', 'queries.py'), LEGACY_QUERY);
+    fs.writeFileSync(path.join(folder, 'app', 'core.py'), LEGACY_CORE);
+    fs.writeFileSync(path.join(folder, 'app', 'modern.py'), MODERN);
+    fs.writeFileSync(path.join(folder, 'app', 'plain.py'), PLAIN);
+    fs.writeFileSync(path.join(folder, 'migrations', 'old.py'), LEGACY_CORE);
+    client = new LspTestClient();
+    client.configuration = { enable: true, rules: {}, exclude: ['migrations/**'] };
+    await client.initialize({}, [{ uri: pathToFileURL(folder).toString(), name: 'ws' }]);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('scans the folder with work-done progress and reports files and findings', async () => {
+    const report = await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running && r.scan.total > 0 ? r : undefined;
+    });
+    assert.equal(report.scan.total, 4, 'the virtualenv and the excluded folder are skipped');
+    assert.equal(report.filesUsingSqlAlchemy, 3, 'plain.py does not use SQLAlchemy');
+    assert.equal(report.filesMigrated, 1, 'modern.py has nothing left');
+    assert.equal(report.findingsLeft, 2);
+    const codes = report.files.flatMap((f) => f.findings.map((x) => `${path.basename(new URL(f.uri).pathname)}:${x.code}:${x.step}:${x.line}`)).sort();
+    assert.deepEqual(codes, ['core.py:SQA201:removed-apis:2', 'queries.py:SQA401:legacy-query:4']);
+    const kinds = client.progress.map((p) => p.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+    await waitFor(() => (client.progressChanged.length > 0 ? true : undefined));
+  });
+
+  it('reflects an open document\'s unsaved text, and the disk again once closed', async () => {
+    const uri = uriOf('app/modern.py');
+    await client.open(uri, MODERN + 'more = select([users.c.name])\n');
+    await client.diagnosticsFor(uri, 1);
+    const withEdit = await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return r.findingsLeft === 3 ? r : undefined;
+    });
+    assert.equal(withEdit.filesMigrated, 0);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await waitFor(async () => ((await client.request<ProgressReport>('sqlaUpgrade/progress', null)).findingsLeft === 2 ? true : undefined));
+  });
+
+  it('builds one workspace edit over the affected files, versioned for open documents', async () => {
+    const openUri = uriOf('app/core.py');
+    await client.open(openUri, LEGACY_CORE, 7);
+    await client.diagnosticsFor(openUri, 7);
+    const result = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    assert.equal(result.files, 2);
+    assert.equal(result.fixes, 2);
+    const changes = result.edit.documentChanges as Array<{ textDocument: { uri: string; version: number | null }; edits: Array<{ range: never; newText: string; annotationId: string }> }>;
+    const byUri = new Map(changes.map((c) => [c.textDocument.uri, c]));
+    assert.equal(byUri.get(openUri)!.textDocument.version, 7);
+    assert.equal(byUri.get(uriOf('app/queries.py'))!.textDocument.version, null);
+    const annotations = result.edit.changeAnnotations as Record<string, { needsConfirmation: boolean }>;
+    assert.ok(Object.values(annotations).every((a) => a.needsConfirmation), 'shown in the refactor preview');
+    const queries = byUri.get(uriOf('app/queries.py'))!;
+    const fixed = TextDocument.applyEdits(TextDocument.create('x', 'python', 1, LEGACY_QUERY), queries.edits);
+    assert.ok(fixed.includes('return session.get(User, 1)'));
+    const onlyCore = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: false, codes: ['SQA201'] });
+    assert.equal(onlyCore.files, 1);
+  });
+
+  it('exports the report as Markdown, JSON and SARIF with workspace-relative paths', async () => {
+    const markdown = await client.request<string>('sqlaUpgrade/report', { format: 'markdown' });
+    assert.match(markdown, /# SQLAlchemy 2\.0 migration report/);
+    assert.match(markdown, /## app\/queries\.py/);
+    const json = JSON.parse(await client.request<string>('sqlaUpgrade/report', { format: 'json' })) as Array<{ path: string; code: string; line: number }>;
+    assert.ok(json.some((f) => f.path === 'app/queries.py' && f.code === 'SQA401' && f.line === 5));
+    const sarif = JSON.parse(await client.request<string>('sqlaUpgrade/report', { format: 'sarif' }));
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok(sarif.runs[0].results.length >= 2);
+  });
+
+  it('picks up a file created on disk through watched-file events', async () => {
+    fs.writeFileSync(path.join(folder, 'app', 'new.py'), LEGACY_CORE);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('app/new.py'), type: 1 }] });
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return r.files.some((f) => f.uri === uriOf('app/new.py') && f.findings.length === 1) ? true : undefined;
+    });
+    fs.rmSync(path.join(folder, 'app', 'new.py'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('app/new.py'), type: 3 }] });
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return r.files.some((f) => f.uri === uriOf('app/new.py')) ? undefined : true;
+    });
+  });
+});
