@@ -22,6 +22,7 @@ const ready = AnalysisEngine.create().then((engine) => {
   const store = new DocumentStore(engine.parser);
   const service = new LanguageService(connection, engine.parser, store, settings);
   const index = new WorkspaceIndex(connection, engine, settings, (uri) => !!store.get(uri));
+  service.isExcluded = (uri, current) => index.isExcluded(uri, current);
   return { engine, store, service, index };
 });
 

@@ -110,6 +110,13 @@ describe('workspace scan, progress report and workspace migration over JSON-RPC'
     assert.ok(sarif.runs[0].results.length >= 2);
   });
 
+  it('publishes nothing for an open document the exclude globs leave out', async () => {
+    const uri = uriOf('migrations/old.py');
+    await client.open(uri, LEGACY_CORE);
+    const { diagnostics } = await client.diagnosticsFor(uri, 1);
+    assert.deepEqual(diagnostics, []);
+  });
+
   it('picks up a file created on disk through watched-file events', async () => {
     fs.writeFileSync(path.join(folder, 'app', 'new.py'), LEGACY_CORE);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('app/new.py'), type: 1 }] });

@@ -51,6 +51,8 @@ export class LanguageService {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** Whether the client can fill in a code action's edit later (`codeAction/resolve`). */
   resolveSupport = false;
+  /** Whether the user's `sqlaUpgrade.exclude` globs leave this document out. */
+  isExcluded: (uri: string, settings: Settings) => boolean = () => false;
 
   constructor(
     private readonly connection: Connection,
@@ -81,7 +83,7 @@ export class LanguageService {
     // The document may have moved on while settings were fetched; analyze what is current now.
     const current = this.store.get(uri);
     if (!current) return undefined;
-    if (!settings.enable) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
+    if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
     const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
     const diagnostics = findings.map((f) => toDiagnostic(current.document, f, settings)).filter((d): d is Diagnostic => !!d);
     return { version, diagnostics, summary: summarize(findings, lines, settings), usesSqlAlchemy };

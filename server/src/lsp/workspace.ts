@@ -64,6 +64,14 @@ export class WorkspaceIndex {
     this.folders = uris.map((u) => URI.parse(u)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   }
 
+  /** True when the file lies in a workspace folder and matches one of its `sqlaUpgrade.exclude` globs. */
+  isExcluded(uri: string, settings: Settings): boolean {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file' || settings.exclude.length === 0) return false;
+    const folder = this.folders.find((f) => parsed.fsPath.startsWith(f + path.sep));
+    return !!folder && isExcluded(parsed.fsPath, folder, settings);
+  }
+
   get uris(): string[] {
     return [...this.files.keys()];
   }
