@@ -25,3 +25,24 @@ test('docs/rules pages and the README table are generated from the rules (run `n
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   assert.equal(readme, withRulesTable(readme, RULES), 'the README rule table is stale');
 });
+
+/** What a reader of a rule's example takes for granted: the usual imports and objects. */
+const PREAMBLE = [
+  'from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select, text',
+  'from sqlalchemy.orm import Session, joinedload',
+  'engine = create_engine("sqlite://")',
+  'session = Session(engine)',
+  'conn = engine.connect()',
+  '',
+].join('\n');
+
+test("each rule's Example triggers it and its Use instead does not", async () => {
+  const { AnalysisEngine } = await import('../../server/src/engine/engine');
+  const engine = await AnalysisEngine.create();
+  for (const rule of RULES) {
+    const example = engine.analyzeText(PREAMBLE + rule.docs.example + '\n');
+    assert.ok(example.findings.some((f) => f.code === rule.code), `${rule.code}: its Example is not flagged`);
+    const better = engine.analyzeText(PREAMBLE + rule.docs.useInstead + '\n');
+    assert.ok(!better.findings.some((f) => f.code === rule.code), `${rule.code}: its Use instead is flagged`);
+  }
+});
