@@ -1,13 +1,15 @@
 """Run a Python program under SQLAlchemy's 2.0 deprecation mode and record its warnings.
 
-Usage: harness.py [--strict] [--warnings-out FILE] PROGRAM.py
+Usage: harness.py [--strict] [--warnings-out FILE] [--sql-out FILE] PROGRAM.py
 
 Prints exactly what PROGRAM.py printed to stdout. Every SQLAlchemy deprecation
 warning raised while it runs is written to FILE as one JSON object per line:
 {"category", "message", "file", "line"}, where file/line is the innermost frame
 of PROGRAM.py on the stack (not the SQLAlchemy frame that emitted it).
 With --strict the 2.0 warning categories become errors, so a migrated program
-must run without reaching any of them.
+must run without reaching any of them. --sql-out records every statement sent to
+the database (SQL text and parameters, one JSON object per line), so that a
+migrated program can be shown to run the same SQL.
 """
 import os
 
@@ -79,6 +81,16 @@ def install_hook(recorder):
     warnings.showwarning = showwarning
 
 
+def record_sql(statements):
+    """Listen on every Engine for the statements that reach the driver."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append({"sql": statement, "parameters": repr(parameters), "many": executemany})
+
+
 def run(program, strict, recorder):
     """Run the program with stdout captured; return (output, exit code)."""
     warnings.simplefilter("always")
@@ -110,7 +122,11 @@ def main():
     parser.add_argument("program")
     parser.add_argument("--warnings-out", metavar="FILE")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--sql-out", metavar="FILE")
     args = parser.parse_args()
+    statements = []
+    if args.sql_out:
+        record_sql(statements)
 
     program = os.path.abspath(args.program)
     recorder = Recorder(program)
@@ -122,6 +138,10 @@ def main():
         with open(args.warnings_out, "w", encoding="utf-8") as out:
             for record in recorder.records:
                 out.write(json.dumps(record) + "\n")
+    if args.sql_out:
+        with open(args.sql_out, "w", encoding="utf-8") as out:
+            for statement in statements:
+                out.write(json.dumps(statement) + "\n")
     return code
 
 

@@ -31,6 +31,13 @@ interface HarnessRun {
   stdout: string;
   stderr: string;
   warnings: RecordedWarning[];
+  statements: RecordedStatement[];
+}
+
+interface RecordedStatement {
+  sql: string;
+  parameters: string;
+  many: boolean;
 }
 
 interface CliFinding {
@@ -42,7 +49,7 @@ interface CliFinding {
 
 const programs = fs.readdirSync(PROGRAMS_DIR).filter((name) => name.endsWith('.py')).sort();
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-runtime-'));
-const totals = { before: 0, after: 0, identical: 0, failed: 0 };
+const totals = { before: 0, after: 0, identical: 0, sqlIdentical: 0, failed: 0 };
 
 function run(command: string, args: string[], cwd = ROOT) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -74,13 +81,29 @@ function directives(programPath: string): Set<string> {
   return new Set(header.map((line) => /^#\s*runtime:\s*([\w-]+)/.exec(line)?.[1]).filter((d): d is string => !!d));
 }
 
+function readJsonLines<T>(file: string): T[] {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
+}
+
 function runHarness(programPath: string, strict: boolean): HarnessRun {
-  const warningsFile = path.join(fs.mkdtempSync(path.join(tempRoot, 'warnings-')), 'warnings.jsonl');
-  const args = [HARNESS, '--warnings-out', warningsFile, ...(strict ? ['--strict'] : []), programPath];
+  const outDir = fs.mkdtempSync(path.join(tempRoot, 'run-'));
+  const warningsFile = path.join(outDir, 'warnings.jsonl');
+  const sqlFile = path.join(outDir, 'sql.jsonl');
+  const args = [HARNESS, '--warnings-out', warningsFile, '--sql-out', sqlFile, ...(strict ? ['--strict'] : []), programPath];
   const result = run(PYTHON, args, path.dirname(programPath));
-  const lines = fs.existsSync(warningsFile) ? fs.readFileSync(warningsFile, 'utf8').split('\n') : [];
-  const warnings = lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RecordedWarning);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, warnings };
+  const warnings = readJsonLines<RecordedWarning>(warningsFile);
+  const statements = readJsonLines<RecordedStatement>(sqlFile);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, warnings, statements };
+}
+
+/**
+ * SQL as the database saw it, with column labels dropped: `Query` labels columns
+ * `users_id` where `select()` says `id`, which changes nothing the program receives.
+ */
+function normalizeSql(statement: RecordedStatement): string {
+  const sql = statement.sql.replace(/\s+AS\s+["\w]+/gi, '').replace(/\s+/g, ' ').trim();
+  return `${sql} ${statement.parameters}${statement.many ? ' (many)' : ''}`;
 }
 
 const legacyRuns = new Map<string, HarnessRun>();
@@ -133,7 +156,7 @@ before(() => ensureSqlAlchemy());
 
 after(() => {
   const n = programs.length;
-  console.log(`runtime: programs ${n}, warnings before ${totals.before}, after ${totals.after}, output identical ${totals.identical}/${n}`);
+  console.log(`runtime: programs ${n}, warnings before ${totals.before}, after ${totals.after}, output identical ${totals.identical}/${n}, same SQL ${totals.sqlIdentical}/${n}`);
   if (totals.failed === 0) fs.rmSync(tempRoot, { recursive: true, force: true });
   else console.log(`runtime: migrated copies kept in ${tempRoot}`);
 });
@@ -164,6 +187,11 @@ describe('runtime: legacy program and its migration behave the same', () => {
       totals.identical++;
       if (!mayRemain) {
         assert.equal(fixed.warnings.length, 0, `the migrated program still warns (${copy}):\n${describeWarnings(fixed.warnings)}`);
+      }
+      // The migration must send the database the same statements, unless the program says why not.
+      if (!flags.has('sql-differs')) {
+        assert.deepEqual(fixed.statements.map(normalizeSql), legacy.statements.map(normalizeSql), `the migrated program runs other SQL (${copy})`);
+        totals.sqlIdentical++;
       }
     }));
   }
