@@ -7,6 +7,10 @@ import { defaultSeverity, guideUrl } from '../rules/types';
 import { collectPythonFiles, readSource, writeAtomically } from './files';
 import { formatSarif, formatText, toReported, type ReportedFinding } from './formats';
 import { VERSION } from '../version';
+import type { AnalyzeOptions } from '../engine/analyze';
+import { findProjectConfig, ignoredCodesFor, isExcludedByConfig, type TargetVersion } from '../config/projectConfig';
+import { resolveSelectors } from '../config/selectors';
+import { baselineKey, baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineEntry } from './baseline';
 
 
 const USAGE = `Usage: sqla-upgrade <command> [options]
@@ -14,16 +18,22 @@ const USAGE = `Usage: sqla-upgrade <command> [options]
 Commands:
   check [PATH...]    report SQLAlchemy 1.x patterns (default: the current folder)
       --format text|json|sarif   output format (default text)
-      --select CODES   only these rule codes (comma-separated)
+      --select CODES   only these rule codes or prefixes (comma-separated, e.g. SQA4,SQA101)
       --ignore CODES   skip these rule codes
+      --target-version 1.4-compatible|2.0   which SQLAlchemy the fixed code must run on
+      --baseline FILE  report only findings that are not in FILE
+      --write-baseline FILE   record today's findings in FILE
   fix [PATH...]      rewrite files with safe fixes
       --unsafe         also apply fixes that need review
       --diff           print a unified diff instead of writing
-      --select, --ignore as for check
+      --select, --ignore, --target-version as for check
   rules [--format text|json]   list the rules
   explain CODE       show a rule's documentation
 
-Exit codes: 0 nothing found, 1 findings remain, 2 usage or file errors.
+Settings come from [tool.sqla-upgrade] in the nearest pyproject.toml (select, ignore,
+target-version, exclude, per-file-ignores); command-line options take precedence.
+
+Exit codes: 0 nothing found, 1 findings remain, 2 usage, configuration or file errors.
 `;
 
 class UsageError extends Error {}
@@ -35,10 +45,9 @@ interface Output {
 
 function parseCodes(value: string | undefined, option: string): Set<string> | undefined {
   if (value === undefined) return undefined;
-  const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-  const unknown = codes.filter((c) => !ruleByCode(c));
+  const { codes, unknown } = resolveSelectors(value.split(','));
   if (unknown.length > 0) throw new UsageError(`${option}: unknown rule code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
-  return new Set(codes);
+  return codes;
 }
 
 /** Runs the CLI; returns the exit code. Kept free of `process` so tests can call it. */
@@ -76,37 +85,104 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
 }
 
-function analysisOptions(values: { select?: string; ignore?: string }) {
-  return { select: parseCodes(values.select, '--select'), ignore: parseCodes(values.ignore, '--ignore') };
+interface CliSelection {
+  select?: Set<string>;
+  ignore?: Set<string>;
+  targetVersion?: TargetVersion;
+}
+
+function cliSelection(values: { select?: string; ignore?: string; 'target-version'?: string }): CliSelection {
+  const target = values['target-version'];
+  if (target !== undefined && target !== '1.4-compatible' && target !== '2.0') throw new UsageError(`--target-version must be 1.4-compatible or 2.0, not '${target}'`);
+  return { select: parseCodes(values.select, '--select'), ignore: parseCodes(values.ignore, '--ignore'), targetVersion: target };
+}
+
+/**
+ * The options for one file: the nearest pyproject.toml's `[tool.sqla-upgrade]`, with the command
+ * line on top. Problems in a config are reported once; undefined means the config excludes the file.
+ */
+function optionsForFile(file: string, cli: CliSelection, io: Output, reportedConfigs: Set<string>): { options: AnalyzeOptions; configFailed: boolean } | undefined {
+  const config = findProjectConfig(file);
+  let configFailed = false;
+  if (config && config.errors.length > 0) {
+    configFailed = true;
+    if (!reportedConfigs.has(config.file)) {
+      reportedConfigs.add(config.file);
+      for (const error of config.errors) io.err(`sqla-upgrade: ${config.file}: [tool.sqla-upgrade]: ${error}\n`);
+    }
+  }
+  if (isExcludedByConfig(config, file)) return undefined;
+  const ignore = new Set([...(cli.ignore ?? []), ...ignoredCodesFor(config, file)]);
+  return { options: { select: cli.select ?? config?.select, ignore, targetVersion: cli.targetVersion ?? config?.targetVersion }, configFailed };
 }
 
 async function check(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, select: { type: 'string' }, ignore: { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'text' },
+      select: { type: 'string' },
+      ignore: { type: 'string' },
+      'target-version': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+    },
   });
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not '${values.format}'`);
-  const options = analysisOptions(values);
+  if (values.baseline && values['write-baseline']) throw new UsageError('--baseline and --write-baseline do not go together');
+  const cli = cliSelection(values);
+  let known: Set<string> | undefined;
+  if (values.baseline) {
+    try {
+      known = readBaseline(values.baseline);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const { files, problems } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
   const engine = await AnalysisEngine.create();
   const reported: ReportedFinding[] = [];
+  const baselineEntries: BaselineEntry[] = [];
+  const reportedConfigs = new Set<string>();
+  let inBaseline = 0;
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
   for (const file of files) {
+    const selected = optionsForFile(file, cli, io, reportedConfigs);
+    if (!selected) continue;
+    failed ||= selected.configFailed;
     const source = readSource(file);
     if (source.text === undefined) {
       io.err(`sqla-upgrade: ${file}: ${source.error}; skipped\n`);
       failed = true;
       continue;
     }
-    const analysis = engine.analyzeText(source.text, options);
+    const analysis = engine.analyzeText(source.text, selected.options);
     if (analysis.syntaxErrors > 0) io.err(`sqla-upgrade: ${file}: has syntax errors; code inside them is not analyzed\n`);
-    for (const finding of analysis.findings) reported.push(toReported(file, finding, analysis.lines));
+    const prints = values.baseline || values['write-baseline'] ? fingerprints(source.text, analysis.lines, analysis.findings) : [];
+    const baseFile = values.baseline ?? values['write-baseline'];
+    analysis.findings.forEach((finding, i) => {
+      if (baseFile) {
+        const entry = { path: baselinePath(baseFile, file), code: finding.code, fingerprint: prints[i] };
+        baselineEntries.push(entry);
+        if (known?.has(baselineKey(entry))) {
+          inBaseline++;
+          return;
+        }
+      }
+      reported.push(toReported(file, finding, analysis.lines));
+    });
+  }
+  if (values['write-baseline']) {
+    writeBaseline(values['write-baseline'], baselineEntries);
+    io.err(`sqla-upgrade: wrote ${baselineEntries.length} finding${baselineEntries.length === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+    return failed ? 2 : 0;
   }
   if (values.format === 'json') io.out(JSON.stringify(reported, null, 2) + '\n');
   else if (values.format === 'sarif') io.out(formatSarif(reported, VERSION));
   else io.out(formatText(reported));
+  if (known) io.err(`sqla-upgrade: ${inBaseline} finding${inBaseline === 1 ? '' : 's'} already in the baseline; ${reported.length} new.\n`);
   if (failed) return 2;
   return reported.length > 0 ? 1 : 0;
 }
@@ -115,17 +191,28 @@ async function fix(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { unsafe: { type: 'boolean', default: false }, diff: { type: 'boolean', default: false }, select: { type: 'string' }, ignore: { type: 'string' } },
+    options: {
+      unsafe: { type: 'boolean', default: false },
+      diff: { type: 'boolean', default: false },
+      select: { type: 'string' },
+      ignore: { type: 'string' },
+      'target-version': { type: 'string' },
+    },
   });
-  const options = { ...analysisOptions(values), includeReview: values.unsafe };
+  const cli = cliSelection(values);
   const { files, problems } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
   const engine = await AnalysisEngine.create();
+  const reportedConfigs = new Set<string>();
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
   let changedFiles = 0;
   let appliedFixes = 0;
   let remaining = 0;
   for (const file of files) {
+    const selected = optionsForFile(file, cli, io, reportedConfigs);
+    if (!selected) continue;
+    failed ||= selected.configFailed;
+    const options = { ...selected.options, includeReview: values.unsafe };
     const source = readSource(file);
     if (source.text === undefined) {
       io.err(`sqla-upgrade: ${file}: ${source.error}; left untouched\n`);

@@ -9,6 +9,8 @@ export interface AnalyzeOptions {
   /** Codes to run; all when absent. */
   select?: ReadonlySet<string>;
   ignore?: ReadonlySet<string>;
+  /** `1.4-compatible` (default): only fixes that run on 1.4 and 2.0; `2.0`: also 2.0-only forms. */
+  targetVersion?: '1.4-compatible' | '2.0';
 }
 
 export interface Analysis {
@@ -27,14 +29,16 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const suppressions = collectSuppressions(model, lines);
+  if (suppressions.wholeFile) return { findings, model, lines };
   for (const rule of enabledRules(options)) {
     rule.check({
       model,
+      targetVersion: options.targetVersion ?? '1.4-compatible',
       report(node, message, fix?: Fix) {
         const start = 'startIndex' in node ? node.startIndex : node.start;
         const end = 'endIndex' in node ? node.endIndex : node.end;
         if ('startIndex' in node && model.isInError(node)) return;
-        if (isSuppressed(suppressions, lines.lineOf(start), rule.code)) return;
+        if (isSuppressed(suppressions.byLine, lines.lineOf(start), rule.code)) return;
         findings.push({ code: rule.code, id: rule.id, tier: rule.tier, message, start, end, fix });
       },
     });

@@ -1,24 +1,39 @@
 import type { ModuleModel } from '../semantics/model';
 import type { LineIndex } from './lines';
 
+/** `# sqla-upgrade: ignore` or `# sqla-upgrade: ignore[SQA401, SQA402]` (not `ignore-file`). */
 export const SUPPRESSION_PATTERN = /sqla-upgrade:\s*ignore(?!-)(?:\[([^\]]*)\])?/;
+/** `# sqla-upgrade: ignore-file`: nothing in the file is reported. */
+export const FILE_SUPPRESSION_PATTERN = /sqla-upgrade:\s*ignore-file\b/;
 
-/** Line number -> codes ignored there ('*' for all), from `# sqla-upgrade: ignore[SQA401]` comments. */
-export function collectSuppressions(model: ModuleModel, lines: LineIndex): Map<number, Set<string>> {
+export interface Suppressions {
+  /** Line number -> codes ignored there ('*' for all). */
+  byLine: Map<number, Set<string>>;
+  wholeFile: boolean;
+}
+
+export function suppressedCodes(commentText: string): string[] | undefined {
+  const match = SUPPRESSION_PATTERN.exec(commentText);
+  if (!match) return undefined;
+  return match[1] === undefined ? ['*'] : match[1].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+}
+
+export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
   const byLine = new Map<number, Set<string>>();
+  let wholeFile = false;
   for (const comment of model.nodes('comment')) {
-    const match = SUPPRESSION_PATTERN.exec(comment.text);
-    if (!match) continue;
-    const codes = match[1] === undefined ? ['*'] : match[1].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+    if (FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
+    const codes = suppressedCodes(comment.text);
+    if (!codes) continue;
     const line = lines.lineOf(comment.startIndex);
     const set = byLine.get(line) ?? new Set<string>();
     for (const code of codes) set.add(code);
     byLine.set(line, set);
   }
-  return byLine;
+  return { byLine, wholeFile };
 }
 
-export function isSuppressed(suppressions: Map<number, Set<string>>, line: number, code: string): boolean {
-  const codes = suppressions.get(line);
+export function isSuppressed(byLine: Map<number, Set<string>>, line: number, code: string): boolean {
+  const codes = byLine.get(line);
   return !!codes && (codes.has('*') || codes.has(code));
 }

@@ -1,4 +1,5 @@
 import type { Rule } from './types';
+import { unknownSuppressionCode } from './SQA001-unknown-suppression-code';
 import { engineExecute } from './SQA101-engine-execute';
 import { boundMetadataRule } from './SQA103-bound-metadata';
 import { bindlessSchemaCall } from './SQA104-bindless-schema-call';
@@ -12,6 +13,7 @@ import { queryToSelect } from './SQA402-query-to-select';
 
 /** Every rule, sorted by code. Codes are never reused. */
 export const RULES: readonly Rule[] = [
+  unknownSuppressionCode,
   engineExecute,
   boundMetadataRule,
   bindlessSchemaCall,

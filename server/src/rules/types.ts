@@ -48,6 +48,8 @@ export interface GuideLink {
 
 export interface RuleContext {
   readonly model: ModuleModel;
+  /** `1.4-compatible`: offer only fixes that run on 1.4 and 2.0; `2.0`: 2.0-only forms too. */
+  readonly targetVersion: '1.4-compatible' | '2.0';
   report(node: Node | { start: number; end: number }, message: string, fix?: Fix): void;
 }
 
