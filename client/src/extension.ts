@@ -14,13 +14,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ prog
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+  const configWatcher = vscode.workspace.createFileSystemWatcher('**/pyproject.toml');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { configurationSection: 'sqlaUpgrade', fileEvents: watcher },
+    synchronize: { configurationSection: 'sqlaUpgrade', fileEvents: [watcher, configWatcher] },
   };
   client = new LanguageClient('sqlaUpgrade', 'SQLAlchemy Upgrade', serverOptions, clientOptions);
 
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ prog
   const commands = commandTable({ client: () => client, progress, refreshView });
   context.subscriptions.push(
     watcher,
+    configWatcher,
     view,
     status,
     progress,

@@ -14,6 +14,7 @@ import { ruleByCode } from './rules/index';
 import { ruleMarkdown } from './rules/docs';
 import { defaultSeverity } from './rules/types';
 import { VERSION } from './version';
+import { clearProjectConfigCache } from './config/projectConfig';
 
 const connection = createConnection(ProposedFeatures.all);
 const settings = new SettingsCache(connection);
@@ -119,7 +120,17 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
 });
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
-  const { index } = await ready;
+  const { index, store, service } = await ready;
+  // A pyproject.toml change can change what every file reports.
+  if (changes.some((c) => c.uri.endsWith('/pyproject.toml'))) {
+    clearProjectConfigCache();
+    for (const entry of store.all()) {
+      service.forget(entry.document.uri);
+      scheduleDiagnostics(entry.document.uri);
+    }
+    await index.scan();
+    return;
+  }
   for (const change of changes) {
     if (change.type === FileChangeType.Deleted) index.fileDeleted(change.uri);
     else await index.fileChanged(change.uri);

@@ -117,6 +117,21 @@ describe('workspace scan, progress report and workspace migration over JSON-RPC'
     assert.deepEqual(diagnostics, []);
   });
 
+  it('applies pyproject.toml [tool.sqla-upgrade] and follows its changes', async () => {
+    fs.writeFileSync(path.join(folder, 'pyproject.toml'), '[tool.sqla-upgrade]\nignore = ["SQA201"]\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('pyproject.toml'), type: 1 }] });
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running && !r.files.some((f) => f.findings.some((x) => x.code === 'SQA201')) ? true : undefined;
+    });
+    fs.rmSync(path.join(folder, 'pyproject.toml'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('pyproject.toml'), type: 3 }] });
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return r.files.some((f) => f.findings.some((x) => x.code === 'SQA201')) ? true : undefined;
+    });
+  });
+
   it('picks up a file created on disk through watched-file events', async () => {
     fs.writeFileSync(path.join(folder, 'app', 'new.py'), LEGACY_CORE);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('app/new.py'), type: 1 }] });

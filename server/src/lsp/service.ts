@@ -15,6 +15,7 @@ import type { DocumentStore, OpenDocument } from './documents';
 import { SOURCE, toDiagnostic, toLspEdit } from './convert';
 import type { Settings, SettingsCache } from './settings';
 import { summarize } from './workspace';
+import { projectOptions } from './projectOptions';
 import type { FindingSummary } from '../protocol';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -66,7 +67,9 @@ export class LanguageService {
     const uri = entry.document.uri;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === entry.document.version) return cached;
-    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree);
+    // A document its project excludes is still parsed, but gets no findings.
+    const options = projectOptions(uri);
+    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, options ?? { select: new Set() });
     const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy };
     this.analyses.set(uri, fresh);
     return fresh;

@@ -11,6 +11,7 @@ import { guideStep, type Finding } from '../rules/types';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
 import { ProgressChangedNotification } from '../protocol';
 import type { Settings, SettingsCache } from './settings';
+import { projectOptions } from './projectOptions';
 
 /** Findings kept in the summary form the progress view needs; never trees. */
 export function summarize(findings: Finding[], lines: LineIndex, settings: Settings): FindingSummary[] {
@@ -160,7 +161,12 @@ export class WorkspaceIndex {
       this.files.delete(uri);
       return;
     }
-    const analysis = this.engine.analyzeText(source.text);
+    const options = projectOptions(uri);
+    if (!options) {
+      this.files.delete(uri);
+      return;
+    }
+    const analysis = this.engine.analyzeText(source.text, options);
     this.files.set(uri, { uri, usesSqlAlchemy: analysis.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
   }
 
