@@ -1,4 +1,4 @@
-import type { Tree } from '../parse/parser';
+import type { Node, Tree } from '../parse/parser';
 import { ModuleModel } from '../semantics/model';
 import { RULES } from '../rules/index';
 import type { Finding, Fix, Rule } from '../rules/types';
@@ -29,6 +29,8 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const suppressions = collectSuppressions(model, lines);
+  let errorRanges: Array<[number, number]> | undefined;
+  const errors = () => (errorRanges ??= syntaxErrorRanges(tree.rootNode));
   if (suppressions.wholeFile) return { findings, model, lines };
   for (const rule of enabledRules(options)) {
     rule.check({
@@ -39,10 +41,34 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
         const end = 'endIndex' in node ? node.endIndex : node.end;
         if ('startIndex' in node && model.isInError(node)) return;
         if (isSuppressed(suppressions.byLine, lines.lineOf(start), rule.code)) return;
-        findings.push({ code: rule.code, id: rule.id, tier: rule.tier, message, start, end, fix });
+        // A fix may reach beyond its node (an import, a whole statement): never into broken code.
+        const safeFix = fix && fix.edits.some((edit) => touchesError(errors(), edit)) ? undefined : fix;
+        findings.push({ code: rule.code, id: rule.id, tier: rule.tier, message, start, end, fix: safeFix });
       },
     });
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
   return { findings, model, lines };
+}
+
+/** Ranges of ERROR and MISSING nodes. */
+export function syntaxErrorRanges(root: Node): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  if (!root.hasError) return ranges;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.isError || node.isMissing) {
+      ranges.push([node.startIndex, node.endIndex]);
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (const child of node.children) if (child) stack.push(child);
+  }
+  return ranges;
+}
+
+/** An edit touches an error when it overlaps it, or inserts strictly inside it. */
+function touchesError(ranges: Array<[number, number]>, edit: { start: number; end: number }): boolean {
+  return ranges.some(([s, e]) => (edit.start === edit.end ? edit.start > s && edit.start < e : edit.start < e && s < edit.end) || (s === e && edit.start <= s && s <= edit.end && edit.start !== edit.end));
 }
