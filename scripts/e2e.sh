@@ -36,7 +36,7 @@ export SQLA_E2E_CODE_SERVER=$CS_BIN SQLA_E2E_RUN=$RUN SQLA_E2E_ARTIFACTS=$ARTIFA
 # Debian packages: the browser, ripgrep (stands in for @vscode/ripgrep's GitHub download), a font
 # for readable screenshots, and what code-server's native modules need to build
 # (kerberos wants gssapi headers from libkrb5-dev; native-keymap wants libxkbfile; keytar libsecret).
-APT_PACKAGES=(chromium chromium-driver ripgrep fonts-dejavu-core curl ca-certificates
+APT_PACKAGES=(chromium ripgrep fonts-dejavu-core ca-certificates
   build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
 
 step() { printf '\n== e2e: %s\n' "$*"; }
@@ -44,6 +44,10 @@ elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 install_apt_packages() {
   local missing=() pkg
+  if ! command -v dpkg-query >/dev/null; then
+    echo "e2e: not a Debian system; make sure Chromium (\$CHROMIUM), ripgrep and a C/C++ toolchain are installed" >&2
+    return 0
+  fi
   for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
@@ -58,7 +62,7 @@ install_apt_packages() {
   # Other test scripts may be running apt at the same time: wait for the lock instead of failing.
   "${sudo[@]}" apt-get update -qq -o DPkg::Lock::Timeout=600
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-    --no-install-recommends "${missing[@]}" >/dev/null
+    "${missing[@]}" >/dev/null
 }
 
 install_code_server() {
@@ -84,7 +88,8 @@ install_code_server() {
   # --unsafe-perm: code-server's postinstall refuses to run as root without it.
   (cd "$CS_DIR" && TMPDIR=$npm_tmp npm_config_yes=true npm install --no-audit --no-fund --no-save \
     --unsafe-perm "code-server@$CS_VERSION")
-  "$CS_BIN" --version
+  # code-server writes a default config.yaml into $XDG_CONFIG_HOME on any start: keep it out of $HOME.
+  XDG_CONFIG_HOME=$npm_tmp XDG_DATA_HOME=$npm_tmp XDG_CACHE_HOME=$npm_tmp "$CS_BIN" --version
   rm -rf "$npm_tmp"
   touch "$marker"
   echo "e2e: code-server installed in $(elapsed "$started")"
@@ -92,7 +97,9 @@ install_code_server() {
 
 setup() {
   install_apt_packages
-  [ -d node_modules ] || npm ci --no-audit --no-fund
+  # The test tools are devDependencies: install them when node_modules is missing or predates them.
+  node -e 'for (const m of ["playwright-core", "@vscode/test-electron", "@vscode/vsce", "mocha", "typescript"]) require.resolve(m)' \
+    2>/dev/null || npm ci --no-audit --no-fund
   install_code_server
 }
 
@@ -104,24 +111,27 @@ package_and_install() {
   rm -f "$vsix"
   npm run package --silent
   [ -f "$vsix" ] || { echo "e2e: npm run package did not produce ${vsix#"$ROOT"/}" >&2; return 1; }
-  echo "e2e: $(basename "$vsix") is $(du -k "$vsix" | cut -f1) KB"
+  local bytes; bytes=$(wc -c < "$vsix")
+  echo "e2e: $(basename "$vsix") is $(( bytes / 1024 )) KB"
+  [ "$bytes" -lt $(( 5 * 1024 * 1024 )) ] || { echo "e2e: the .vsix is over 5 MB; check .vscodeignore" >&2; return 1; }
   step "installing $(basename "$vsix") into a private extensions folder"
   rm -rf "$EXTENSIONS_DIR"; mkdir -p "$EXTENSIONS_DIR" "$RUN/install/xdg"
   XDG_CONFIG_HOME=$RUN/install/xdg XDG_DATA_HOME=$RUN/install/xdg XDG_CACHE_HOME=$RUN/install/xdg \
     "$CS_BIN" --user-data-dir "$RUN/install/user-data" --extensions-dir "$EXTENSIONS_DIR" \
     --install-extension "$vsix" --force
-  ls -d "$EXTENSIONS_DIR"/sqla-upgrade.sqla-upgrade-* >/dev/null
-}
-
-compile_suite() {
-  step "compiling test/e2e"
-  rm -rf out/e2e
-  npx tsc -p test/e2e/tsconfig.json
+  # The package holds the manifest, README, CHANGELOG, LICENSE, dist/, syntaxes/ and media/ only.
+  local installed unexpected
+  installed=$(ls -d "$EXTENSIONS_DIR"/sqla-upgrade.sqla-upgrade-"$version")
+  unexpected=$(cd "$installed" && ls -A | grep -vixE 'package\.json|readme\.md|changelog\.md|license(\.txt)?|\.vsixmanifest|dist|syntaxes|media' || true)
+  [ -z "$unexpected" ] || { echo "e2e: unexpected files in the package: $unexpected" >&2; return 1; }
 }
 
 run_mocha() {
   step "extension host tests (mocha through @vscode/test-electron)"
   local started; started=$(date +%s)
+  rm -rf out/e2e
+  # A compile error leaves no result file, which the summary counts as a failure.
+  npx tsc -p test/e2e/tsconfig.json || return 0
   node test/e2e/runTest.js || true   # the result file is what counts; runTest.js already printed the failure
   echo "e2e: extension host tests took $(elapsed "$started")"
 }
@@ -146,6 +156,7 @@ for (const name of names) {
   passed += r.passed; failed += r.failed;
   console.log(`e2e: ${name}: ${r.passed} passed, ${r.failed} failed`);
   for (const f of r.failures || []) console.log(`e2e:   FAILED ${f}`);
+  if (r.complete === false) { console.log(`e2e: ${name}: did not finish (timed out or crashed)`); failed++; }
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
@@ -166,10 +177,15 @@ main() {
   ls -d "$EXTENSIONS_DIR"/sqla-upgrade.sqla-upgrade-* >/dev/null 2>&1 \
     || { echo "e2e: the extension is not installed; run scripts/e2e.sh package first" >&2; exit 1; }
   rm -rf "$RESULTS" "$ARTIFACTS"; mkdir -p "$RESULTS" "$ARTIFACTS"
-  if [ "$what" = all ] || [ "$what" = mocha ]; then compile_suite; run_mocha; suites+=(extension-host); fi
+  if [ "$what" = all ] || [ "$what" = mocha ]; then run_mocha; suites+=(extension-host); fi
   if [ "$what" = all ] || [ "$what" = ui ]; then run_ui; suites+=(ui); fi
   echo; echo "e2e: finished in $(elapsed "$started"); screenshots and logs in ${ARTIFACTS#"$ROOT"/}/"
+  SUMMARIZED=1
   summarize "${suites[@]}"
 }
+
+# CI looks for the closing line even when setup or packaging fails before any test ran.
+SUMMARIZED=0
+trap 'rc=$?; if [ "$SUMMARIZED" = 0 ] && [ "${1:-all}" != setup ] && [ "${1:-all}" != package ] && [ $rc -ne 0 ]; then echo "e2e: 0 passed, 1 failed (setup failed, rc=$rc)"; fi' EXIT
 
 main "$@"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (npm packages, Debian's SQLAlchemy 1.4), builds, then node's test runner.
+# Runs every test: installs what is missing (npm packages, Debian's SQLAlchemy 1.4, and for the
+# real-VS-Code suites code-server and Chromium), builds, runs node's test runner, then the e2e suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +13,4 @@ fi
 npm run build --silent
 npx tsc -p test/tsconfig.json
 node --test --test-reporter=spec out/test/
+bash scripts/e2e.sh

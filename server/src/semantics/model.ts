@@ -93,19 +93,20 @@ export class ModuleModel {
    * `sqlalchemy.orm.Session` after `import sqlalchemy as sa`. Undefined for anything else.
    */
   qualifiedName(node: Node): string | undefined {
-    if (node.type === 'identifier') {
-      const bindings = this.lookup(node.text, node);
-      if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'import') return undefined;
-      return bindings[0].qualified;
-    }
-    if (node.type === 'attribute') {
-      const object = node.childForFieldName('object');
-      const attribute = node.childForFieldName('attribute');
+    // Iterative, so that very long attribute chains cannot overflow the stack.
+    const attributes: string[] = [];
+    let current: Node = node;
+    while (current.type === 'attribute') {
+      const object = current.childForFieldName('object');
+      const attribute = current.childForFieldName('attribute');
       if (!object || !attribute) return undefined;
-      const base = this.qualifiedName(object);
-      return base ? `${base}.${attribute.text}` : undefined;
+      attributes.push(attribute.text);
+      current = object;
     }
-    return undefined;
+    if (current.type !== 'identifier') return undefined;
+    const bindings = this.lookup(current.text, current);
+    if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'import') return undefined;
+    return [bindings[0].qualified, ...attributes.reverse()].join('.');
   }
 
   private scopeChain(node: Node): Scope[] {

@@ -1,36 +1,54 @@
 import type { Node } from '../parse/parser';
 import type { Binding, ModuleModel } from './model';
+import { flaskModelDb } from './flask';
 import {
+  ASYNC_CONNECTION_TYPES, ASYNC_ENGINE_FACTORIES, ASYNC_ENGINE_TYPES, ASYNC_SESSION_CLASSES, ASYNC_SESSIONMAKERS,
   CONNECTION_TYPES, ENGINE_FACTORIES, ENGINE_TYPES, FLASK_SQLALCHEMY, FOREIGN_ROOTS, METADATA_CLASSES,
   OTHER_QUERY_BUILDERS, QUERY_TYPES, SCOPED_SESSIONS, SELECT_COMPATIBLE_BUILDERS, SESSION_CLASSES, SESSIONMAKERS,
   SQLALCHEMY_ROOTS,
   looksLikeConnectionName, looksLikeEngineName, looksLikeSessionName,
 } from './names';
 
-/** What a receiver is, as far as the rules care. `foreign` is known not to be SQLAlchemy. */
+/**
+ * What a receiver is, as far as the rules care. `foreign` is known not to be SQLAlchemy.
+ * The `async*` kinds are the asyncio extension's objects, whose I/O methods are awaited.
+ */
 export type ReceiverKind =
   | 'engine' | 'connection' | 'session' | 'sessionFactory' | 'scopedSession' | 'query' | 'metadata'
-  | 'flaskDb' | 'dbapi' | 'list' | 'string' | 'foreign' | 'unknown';
+  | 'asyncEngine' | 'asyncConnection' | 'asyncSession' | 'asyncSessionFactory'
+  | 'flaskDb' | 'flaskQuery' | 'dbapi' | 'list' | 'string' | 'foreign' | 'unknown';
 
-const SESSION_LIKE = new Set<ReceiverKind>(['session', 'scopedSession']);
+/** An AsyncSession takes the same statements as a Session, so rules about statements treat it alike. */
+const SESSION_LIKE = new Set<ReceiverKind>(['session', 'scopedSession', 'asyncSession']);
+const MAX_DEPTH = 400;
 /** Annotations from these modules (`Any`, `Union[...]`) say nothing about the value. */
 const TYPING_ROOTS = new Set(['typing', 'typing_extensions']);
+
+/** A Session's `query()`, or Flask-SQLAlchemy's `Model.query`: the legacy Query API either way. */
+export function isQueryLike(kind: ReceiverKind): boolean {
+  return kind === 'query' || kind === 'flaskQuery';
+}
 
 export function isSessionLike(kind: ReceiverKind): boolean {
   return SESSION_LIKE.has(kind);
 }
 
-/** Infers receiver kinds; one instance per analysis, memoized by node id. */
+/**
+ * Infers receiver kinds; one instance per analysis, memoized by node id. With `guessing` off,
+ * names (`session`, `SessionLocal`, `db.session`) prove nothing: only imports, calls and annotations do.
+ */
 export class Receivers {
   private readonly memo = new Map<number, ReceiverKind>();
   private readonly inProgress = new Set<number>();
+  private readonly byBindings = new WeakMap<Binding[], ReceiverKind>();
 
-  constructor(private readonly model: ModuleModel) {}
+  constructor(private readonly model: ModuleModel, private readonly guessing = true) {}
 
   kindOf(node: Node): ReceiverKind {
     const cached = this.memo.get(node.id);
     if (cached) return cached;
-    if (this.inProgress.has(node.id)) return 'unknown';
+    // Pathological nesting (thousands of chained calls) must not overflow the stack.
+    if (this.inProgress.has(node.id) || this.inProgress.size > MAX_DEPTH) return 'unknown';
     this.inProgress.add(node.id);
     const kind = this.compute(node);
     this.inProgress.delete(node.id);
@@ -67,6 +85,10 @@ export class Receivers {
     if (SESSION_CLASSES.has(qualified)) return 'session';
     if (QUERY_TYPES.has(qualified)) return 'query';
     if (SCOPED_SESSIONS.has(qualified)) return 'scopedSession';
+    if (ASYNC_ENGINE_TYPES.has(qualified)) return 'asyncEngine';
+    if (ASYNC_CONNECTION_TYPES.has(qualified)) return 'asyncConnection';
+    if (ASYNC_SESSION_CLASSES.has(qualified)) return 'asyncSession';
+    if (ASYNC_SESSIONMAKERS.has(qualified)) return 'asyncSessionFactory';
     return undefined;
   }
 
@@ -74,15 +96,21 @@ export class Receivers {
     const name = node.text;
     const bindings = this.model.lookup(name, node);
     if (!bindings) return 'unknown';
+    // Every use that sees the same bindings has the same kind: compute it once per binding list.
+    const known = this.byBindings.get(bindings);
+    if (known) return known;
     const kinds = new Set<ReceiverKind>();
     for (const binding of bindings) {
-      // Bindings that depend on this very name (`q = q.filter(...)`) add nothing new.
+      // Bindings that build on this very name (`q = q.filter(...)`) add nothing new.
+      if (binding.kind === 'assign' && binding.value && chainBase(binding.value)?.text === name) continue;
       const kind = this.kindOfBinding(binding, node);
       if (kind !== undefined) kinds.add(kind);
     }
-    if (kinds.size === 1) return [...kinds][0];
-    if (kinds.has('foreign') || kinds.has('dbapi')) return 'foreign';
-    return 'unknown';
+    let result: ReceiverKind = 'unknown';
+    if (kinds.size === 1) result = [...kinds][0];
+    else if (kinds.has('foreign') || kinds.has('dbapi')) result = 'foreign';
+    this.byBindings.set(bindings, result);
+    return result;
   }
 
   private kindOfBinding(binding: Binding, use: Node): ReceiverKind | undefined {
@@ -156,6 +184,8 @@ export class Receivers {
         const objectKind = object ? this.kindOf(object) : 'unknown';
         if (objectKind === 'engine' && (method === 'connect' || method === 'begin')) return 'connection';
         if (objectKind === 'sessionFactory' && method === 'begin') return 'session';
+        if (objectKind === 'asyncEngine' && (method === 'connect' || method === 'begin')) return 'asyncConnection';
+        if (objectKind === 'asyncSessionFactory' && method === 'begin') return 'asyncSession';
         if ((objectKind === 'connection' || isSessionLike(objectKind)) && (method === 'begin' || method === 'begin_nested')) return 'unknown';
       }
     }
@@ -176,6 +206,8 @@ export class Receivers {
     if (objectKind === 'foreign' || objectKind === 'dbapi') return 'foreign';
     if (objectKind === 'connection' && (attribute === 'connection' || attribute === 'dbapi_connection')) return 'dbapi';
     if (objectKind === 'flaskDb' && attribute === 'session') return 'scopedSession';
+    if (attribute === 'query' && flaskModelDb(this.model, object, (db) => this.kindOf(db) === 'flaskDb')) return 'flaskQuery';
+    if (!this.guessing) return 'unknown';
     if (attribute === 'session' && object.type === 'identifier' && object.text === 'db' && objectKind === 'unknown' && this.model.usesSqlAlchemy) {
       return 'scopedSession';
     }
@@ -192,7 +224,10 @@ export class Receivers {
     if (qualified) {
       if (ENGINE_FACTORIES.has(qualified)) return 'engine';
       if (SESSION_CLASSES.has(qualified)) return 'session';
-      if (SESSIONMAKERS.has(qualified)) return 'sessionFactory';
+      if (SESSIONMAKERS.has(qualified)) return this.makesAsyncSessions(node) ? 'asyncSessionFactory' : 'sessionFactory';
+      if (ASYNC_ENGINE_FACTORIES.has(qualified)) return 'asyncEngine';
+      if (ASYNC_SESSION_CLASSES.has(qualified)) return 'asyncSession';
+      if (ASYNC_SESSIONMAKERS.has(qualified)) return 'asyncSessionFactory';
       if (SCOPED_SESSIONS.has(qualified)) return 'scopedSession';
       if (METADATA_CLASSES.has(qualified)) return 'metadata';
       if (FLASK_SQLALCHEMY.has(qualified)) return 'flaskDb';
@@ -208,6 +243,10 @@ export class Receivers {
           if (method === 'raw_connection') return 'dbapi';
           if (method === 'execution_options') return 'engine';
           return 'unknown';
+        case 'asyncEngine':
+          if (method === 'connect' || method === 'begin') return 'asyncConnection';
+          if (method === 'execution_options') return 'asyncEngine';
+          return 'unknown';
         case 'connection':
           if (method === 'execution_options') return 'connection';
           return 'unknown';
@@ -219,7 +258,8 @@ export class Receivers {
           if (method === 'connection') return 'connection';
           return 'unknown';
         case 'query':
-          if (SELECT_COMPATIBLE_BUILDERS.has(method) || OTHER_QUERY_BUILDERS.has(method)) return 'query';
+        case 'flaskQuery':
+          if (SELECT_COMPATIBLE_BUILDERS.has(method) || OTHER_QUERY_BUILDERS.has(method)) return objectKind;
           return 'unknown';
         case 'foreign':
         case 'dbapi':
@@ -234,7 +274,9 @@ export class Receivers {
     }
     const calleeKind = this.kindOf(fn);
     if (calleeKind === 'sessionFactory' || calleeKind === 'scopedSession') return 'session';
+    if (calleeKind === 'asyncSessionFactory') return 'asyncSession';
     if (calleeKind === 'foreign') return 'foreign';
+    if (!this.guessing) return 'unknown';
     // `SessionLocal()` where the factory comes from another module of the project.
     if (fn.type === 'identifier' && /^(Session|SessionLocal|ScopedSession|session_factory|make_session)$/.test(fn.text)) {
       const bindings = this.model.lookup(fn.text, fn);
@@ -257,8 +299,18 @@ export class Receivers {
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
 
+  /** `sessionmaker(engine, class_=AsyncSession)`: how 1.4 code makes an AsyncSession factory. */
+  private makesAsyncSessions(call: Node): boolean {
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    return args.some((arg) => {
+      if (arg?.type !== 'keyword_argument' || arg.childForFieldName('name')?.text !== 'class_') return false;
+      const value = arg.childForFieldName('value');
+      return !!value && ASYNC_SESSION_CLASSES.has(this.model.qualifiedName(value) ?? '');
+    });
+  }
+
   private guessFromName(name: string): ReceiverKind | undefined {
-    if (!this.model.usesSqlAlchemy) return undefined;
+    if (!this.guessing || !this.model.usesSqlAlchemy) return undefined;
     if (looksLikeSessionName(name)) return 'session';
     if (looksLikeEngineName(name)) return 'engine';
     if (looksLikeConnectionName(name) && !this.model.importsDbapi) return 'connection';
@@ -267,6 +319,7 @@ export class Receivers {
 }
 
 const shared = new WeakMap<ModuleModel, Receivers>();
+const sharedProven = new WeakMap<ModuleModel, Receivers>();
 
 /** The receiver inference of a module, shared by all rules of one analysis. */
 export function receiversOf(model: ModuleModel): Receivers {
@@ -276,4 +329,26 @@ export function receiversOf(model: ModuleModel): Receivers {
     shared.set(model, receivers);
   }
   return receivers;
+}
+
+/** Like `receiversOf`, without guesses from names: for rules where a wrong guess costs more than a miss. */
+export function provenReceiversOf(model: ModuleModel): Receivers {
+  let receivers = sharedProven.get(model);
+  if (!receivers) {
+    receivers = new Receivers(model, false);
+    sharedProven.set(model, receivers);
+  }
+  return receivers;
+}
+
+/** The identifier a call/attribute chain starts from: `q` in `q.filter(x).order_by(y)`. */
+function chainBase(node: Node): Node | undefined {
+  let current: Node | null = node;
+  for (let steps = 0; current && steps < 10000; steps++) {
+    if (current.type === 'identifier') return current;
+    if (current.type === 'call') current = current.childForFieldName('function');
+    else if (current.type === 'attribute') current = current.childForFieldName('object');
+    else return undefined;
+  }
+  return undefined;
 }

@@ -43,7 +43,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(runRoot, 'shim-'));
   const folder = args.folder || fs.mkdtempSync(path.join(dir, 'empty-workspace-'));
   const artifacts = process.env.SQLA_E2E_ARTIFACTS;
-  const timeoutMs = Number(process.env.SQLA_E2E_TIMEOUT_MS || 300000);
+  const timeoutMs = Number(process.env.SQLA_E2E_TIMEOUT_MS || 600000);
 
   let server;
   let browser;

@@ -23,6 +23,9 @@ const QUIET_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'files.autoSave': 'off',
   'chat.commandCenter.enabled': false,
+  // Test workspaces live inside this repository's .cache/: do not offer to open its git repository.
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 function sleep(ms) {
@@ -86,6 +89,8 @@ async function startCodeServer(options) {
       XDG_CONFIG_HOME: path.join(xdg, 'config'),
       XDG_DATA_HOME: path.join(xdg, 'data'),
       XDG_CACHE_HOME: path.join(xdg, 'cache'),
+      // No extension gallery (open-vsx.org by default): nothing to install, and no failing lookups.
+      EXTENSIONS_GALLERY: '{}',
       ...options.env,
     },
   });
