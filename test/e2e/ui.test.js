@@ -82,6 +82,43 @@ async function main() {
     log('squiggle visible');
   });
 
+  /** Opens the SQLAlchemy Upgrade side bar (if it is not open) and returns the view's rows as text. */
+  async function progressRows() {
+    const title = page.locator('.sidebar .composite.title', { hasText: /SQLAlchemy Upgrade/i }).first();
+    if (!(await title.isVisible().catch(() => false))) {
+      // Click the item itself: its badge (findings left) overlays the icon link.
+      const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="SQLAlchemy Upgrade"]') });
+      await item.first().waitFor({ timeout: 15000 });
+      await item.first().click();
+      await title.waitFor({ timeout: 15000 });
+    }
+    const rows = page.locator('.sidebar .pane-body .monaco-list-row');
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  async function waitForRow(pattern, timeout) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const rows = await progressRows();
+      const row = rows.find((r) => pattern.test(r));
+      if (row) return { row, rows };
+      if (Date.now() > deadline) throw new Error(`no Migration Progress row matching ${pattern}; rows: ${rows.join(' | ')}`);
+      await page.waitForTimeout(300);
+    }
+  }
+
+  step('the Migration Progress view shows its counts beside the squiggle', async () => {
+    const { row: summary } = await waitForRow(/0\/2 files migrated/, 30000);
+    const { row: rule, rows } = await waitForRow(/SQA401 query-get\s*2$/, 15000);
+    log('progress view:', rows.join(' | '));
+    if (!/findings? left/.test(summary)) throw new Error(`the summary row has no findings count: ${summary}`);
+    if (!rows.some((r) => /Legacy Query API/.test(r))) throw new Error('no "Legacy Query API" group');
+    log('summary:', summary, '- rule:', rule);
+    await page.mouse.move(700, 450);
+    await waitForSquiggle(LEGACY, 10000);
+    await shot('2-squiggle-and-progress-view');
+  });
+
   step('Problems panel lists the SQA401 finding', async () => {
     await page.keyboard.press('Control+Shift+M');
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Query.get() is legacy' });
@@ -89,7 +126,7 @@ async function main() {
     const text = (await problem.first().innerText()).replace(/\s+/g, ' ');
     log('problems entry:', text);
     if (!text.includes('SQA401')) throw new Error(`the Problems entry does not name SQA401: ${text}`);
-    await shot('2-squiggle-and-problems');
+    await shot('3-problems');
   });
 
   step('hover shows the rule documentation', async () => {
@@ -171,20 +208,12 @@ async function main() {
     await shot('5-fixed');
   });
 
-  step('the SQLAlchemy Upgrade activity bar container opens', async () => {
-    // Click the item itself: its badge (findings left) overlays the icon link.
-    const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="SQLAlchemy Upgrade"]') });
-    await item.first().waitFor({ timeout: 15000 });
-    await item.first().click();
-    const title = page.locator('.sidebar .composite.title', { hasText: /SQLAlchemy Upgrade/i }).first();
-    await title.waitFor({ timeout: 15000 });
-    await page.mouse.move(700, 450); // away from the activity bar tooltip
-    // The Migration Progress view's content is still changing: record it, do not check it.
-    await page.waitForTimeout(1500);
-    const heading = (await title.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
-    const content = (await page.locator('.sidebar .pane-body').first().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
-    log(`side bar "${heading}":`, content || '(empty)');
-    await shot('6-activity-bar');
+  step('the Migration Progress view counts one SQA401 fewer after the fix', async () => {
+    const { row, rows } = await waitForRow(/SQA401 query-get\s*1$/, 30000);
+    log('progress view after the fix:', rows.join(' | '));
+    if (!row) throw new Error('SQA401 count did not drop');
+    await page.mouse.move(700, 450);
+    await shot('6-progress-after-fix');
   });
 
   let failed = false;
