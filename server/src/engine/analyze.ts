@@ -1,7 +1,8 @@
-import type { Node, Tree } from '../parse/parser';
-import { ModuleModel } from '../semantics/model';
+import type { Tree } from '../parse/parser';
+import { ModuleModel, syntaxErrorRanges } from '../semantics/model';
 import { RULES } from '../rules/index';
 import type { Finding, Fix, Rule } from '../rules/types';
+import type { ProjectModels } from '../semantics/projectModels';
 import { LineIndex } from './lines';
 import { collectSuppressions, isSuppressed } from './suppression';
 
@@ -11,6 +12,10 @@ export interface AnalyzeOptions {
   ignore?: ReadonlySet<string>;
   /** `1.4-compatible` (default): only fixes that run on 1.4 and 2.0; `2.0`: also 2.0-only forms. */
   targetVersion?: '1.4-compatible' | '2.0';
+  /** Models of the whole project, for rules that follow classes across files; the file's own index when absent. */
+  models?: ProjectModels;
+  /** The analyzed file's path, to resolve its imports through `models`. */
+  filePath?: string;
 }
 
 export interface Analysis {
@@ -32,10 +37,14 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
   let errorRanges: Array<[number, number]> | undefined;
   const errors = () => (errorRanges ??= syntaxErrorRanges(tree.rootNode));
   if (suppressions.wholeFile) return { findings, model, lines };
+  const targetVersion = options.targetVersion ?? '1.4-compatible';
   for (const rule of enabledRules(options)) {
+    if (rule.onlyForTarget && rule.onlyForTarget !== targetVersion) continue;
     rule.check({
       model,
-      targetVersion: options.targetVersion ?? '1.4-compatible',
+      targetVersion,
+      models: options.models,
+      filePath: options.filePath,
       report(node, message, fix?: Fix) {
         const start = 'startIndex' in node ? node.startIndex : node.start;
         const end = 'endIndex' in node ? node.endIndex : node.end;
@@ -49,23 +58,6 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
   return { findings, model, lines };
-}
-
-/** Ranges of ERROR and MISSING nodes. */
-export function syntaxErrorRanges(root: Node): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  if (!root.hasError) return ranges;
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.isError || node.isMissing) {
-      ranges.push([node.startIndex, node.endIndex]);
-      continue;
-    }
-    if (!node.hasError) continue;
-    for (const child of node.children) if (child) stack.push(child);
-  }
-  return ranges;
 }
 
 /** An edit touches an error when it overlaps it, or inserts strictly inside it. */

@@ -40,16 +40,28 @@ export function callParts(call: Node): CallParts | undefined {
 
 /** Calls of `<something>.<method>(...)` for the given method names. */
 export function methodCalls(model: ModuleModel, methods: ReadonlySet<string>): CallParts[] {
+  const byMethod = methodIndex(model);
   const result: CallParts[] = [];
+  for (const method of methods) result.push(...(byMethod.get(method) ?? []));
+  return methods.size > 1 ? result.sort((a, b) => a.call.startIndex - b.call.startIndex) : result;
+}
+
+const methodIndexes = new WeakMap<ModuleModel, Map<string, CallParts[]>>();
+
+/** Every `x.method(...)` call of the module by method name, taken apart once for all rules. */
+function methodIndex(model: ModuleModel): Map<string, CallParts[]> {
+  let index = methodIndexes.get(model);
+  if (index) return index;
+  index = new Map();
   for (const call of model.nodes('call')) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute') continue;
-    const attribute = fn.childForFieldName('attribute');
-    if (!attribute || !methods.has(attribute.text)) continue;
     const parts = callParts(call);
-    if (parts) result.push(parts);
+    if (!parts?.method) continue;
+    const list = index.get(parts.method);
+    if (list) list.push(parts);
+    else index.set(parts.method, [parts]);
   }
-  return result;
+  methodIndexes.set(model, index);
+  return index;
 }
 
 export function keywordName(keyword: Node): string | undefined {
@@ -117,4 +129,9 @@ export function reindent(text: string, indent: string): string {
 
 export function isStringLiteral(node: Node): boolean {
   return node.type === 'string' || node.type === 'concatenated_string';
+}
+
+/** From the method name to the end of the call: the `from_self()` of `q.filter(...).from_self()`. */
+export function methodSpan(parts: CallParts): { start: number; end: number } {
+  return { start: (parts.methodNode ?? parts.call).startIndex, end: parts.call.endIndex };
 }

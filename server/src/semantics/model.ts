@@ -21,6 +21,11 @@ interface Scope {
   node: Node;
   isClass: boolean;
   bindings: Map<string, Binding[]>;
+  /** The text a scope covers: a function or lambda whole, a class its body only. */
+  start: number;
+  end: number;
+  /** The enclosing scope; none for the module. */
+  parent?: Scope;
 }
 
 const COLLECTED_TYPES = [
@@ -37,6 +42,9 @@ export class ModuleModel {
   readonly usesSqlAlchemy: boolean;
   readonly importsDbapi: boolean;
   private readonly scopes = new Map<number, Scope>();
+  private readonly moduleScope: Scope;
+  private sortedScopes: Scope[] = [];
+  private errorRanges: Array<[number, number]> | undefined;
 
   constructor(readonly text: string, readonly tree: Tree) {
     this.root = tree.rootNode;
@@ -44,7 +52,8 @@ export class ModuleModel {
     for (const node of this.root.descendantsOfType(COLLECTED_TYPES)) {
       if (node) this.nodesByType.get(node.type)?.push(node);
     }
-    this.scopes.set(this.root.id, { node: this.root, isClass: false, bindings: new Map() });
+    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), start: 0, end: this.root.endIndex };
+    this.scopes.set(this.root.id, this.moduleScope);
     this.collectBindings();
     const roots = this.importedRoots();
     this.usesSqlAlchemy = [...roots].some((r) => SQLALCHEMY_ROOTS.has(r));
@@ -62,8 +71,9 @@ export class ModuleModel {
   /** True when the node lies in, or contains, text the parser could not make sense of. */
   isInError(node: Node): boolean {
     if (node.hasError) return true;
-    for (let p = node.parent; p; p = p.parent) if (p.type === 'ERROR') return true;
-    return false;
+    // By position: `node.parent` costs a walk from the root in tree-sitter, too slow on deep trees.
+    this.errorRanges ??= syntaxErrorRanges(this.root);
+    return this.errorRanges.some(([start, end]) => start <= node.startIndex && node.endIndex <= end && start < end);
   }
 
   /** The scope node (module, function, lambda or class body) that a name used at `node` is looked up in first. */
@@ -109,22 +119,46 @@ export class ModuleModel {
     return [bindings[0].qualified, ...attributes.reverse()].join('.');
   }
 
+  /**
+   * Scopes around a node, innermost first (a scope node itself belongs to its parent scope). Found by
+   * position over the sorted scope list, since walking `node.parent` is slow on deep trees.
+   */
   private scopeChain(node: Node): Scope[] {
-    const chain: Scope[] = [];
-    let child: Node = node;
-    for (let p = node.parent; p; child = p, p = p.parent) {
-      const scope = this.scopes.get(p.id);
-      if (!scope) continue;
-      // A class scope covers its body only; a function covers parameters and body.
-      if (scope.isClass && child.type !== 'block') continue;
-      chain.push(scope);
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let low = 0;
+    let high = this.sortedScopes.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.sortedScopes[mid].start <= start) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
     }
-    if (chain.length === 0 || chain[chain.length - 1].node.id !== this.root.id) chain.push(this.scopes.get(this.root.id)!);
+    let scope: Scope | undefined = found >= 0 ? this.sortedScopes[found] : undefined;
+    while (scope && !(scope.start <= start && end <= scope.end && scope.node.id !== node.id)) scope = scope.parent;
+    const chain: Scope[] = [];
+    for (let s: Scope | undefined = scope ?? this.moduleScope; s; s = s.parent) chain.push(s);
     return chain;
   }
 
   private scopeFor(node: Node): Scope {
     return this.scopeChain(node)[0];
+  }
+
+  /** Sorts the scopes by start (outer first on ties) and links each to the one around it. */
+  private linkScopes(): void {
+    // On equal ranges (a method that is a class's whole body) the scope whose node starts first is outer.
+    this.sortedScopes = [...this.scopes.values()]
+      .filter((s) => s !== this.moduleScope)
+      .sort((a, b) => a.start - b.start || b.end - a.end || a.node.startIndex - b.node.startIndex);
+    const stack: Scope[] = [];
+    for (const scope of this.sortedScopes) {
+      while (stack.length > 0 && !(stack[stack.length - 1].start <= scope.start && scope.end <= stack[stack.length - 1].end)) stack.pop();
+      scope.parent = stack[stack.length - 1] ?? this.moduleScope;
+      stack.push(scope);
+    }
   }
 
   private bind(scope: Scope, binding: Binding): void {
@@ -148,9 +182,13 @@ export class ModuleModel {
   private collectBindings(): void {
     // Scopes first, so that bindings find their innermost scope.
     for (const fn of [...this.nodes('function_definition'), ...this.nodes('lambda')]) {
-      this.scopes.set(fn.id, { node: fn, isClass: false, bindings: new Map() });
+      this.scopes.set(fn.id, { node: fn, isClass: false, bindings: new Map(), start: fn.startIndex, end: fn.endIndex });
     }
-    for (const cls of this.nodes('class_definition')) this.scopes.set(cls.id, { node: cls, isClass: true, bindings: new Map() });
+    for (const cls of this.nodes('class_definition')) {
+      const body = cls.childForFieldName('body');
+      if (body) this.scopes.set(cls.id, { node: cls, isClass: true, bindings: new Map(), start: body.startIndex, end: body.endIndex });
+    }
+    this.linkScopes();
 
     for (const fn of this.nodes('function_definition')) {
       const name = fn.childForFieldName('name');
@@ -268,4 +306,21 @@ export class ModuleModel {
     }
     return roots;
   }
+}
+
+/** Ranges of ERROR and MISSING nodes, found without walking the clean parts of the tree. */
+export function syntaxErrorRanges(root: Node): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  if (!root.hasError) return ranges;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.isError || node.isMissing) {
+      ranges.push([node.startIndex, node.endIndex]);
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (const child of node.children) if (child) stack.push(child);
+  }
+  return ranges;
 }
