@@ -24,7 +24,7 @@ export const executeString: Rule = {
     why: 'In 2.0 `execute()` only accepts executable constructs. Textual SQL is wrapped in `text()`, which also gives it bound parameters (`:name`); SQL written for the driver\'s own placeholders goes through `Connection.exec_driver_sql()`.',
     example: 'conn.execute("SELECT * FROM users WHERE name = :name", {"name": "ed"})\nconn.execute("INSERT INTO log VALUES (?, ?)", (1, "start"))',
     useInstead: 'conn.execute(text("SELECT * FROM users WHERE name = :name"), {"name": "ed"})\nconn.exec_driver_sql("INSERT INTO log VALUES (?, ?)", (1, "start"))',
-    fixSafety: 'Safe: the string is wrapped in `text()` (and `text` imported), or, when it uses DBAPI placeholders (`?`, `%s`) on a Connection, the call becomes `exec_driver_sql()` with the parameters as one tuple. A Session with DBAPI placeholders has no driver-level twin and is left for a manual rewrite.',
+    fixSafety: 'Safe: the string is wrapped in `text()` (and `text` imported), or, when it uses DBAPI placeholders (`?`, `%s`) on a Connection, the call becomes `exec_driver_sql()` with the parameters as a tuple per row (a list of tuples for several rows); parameters held in a name, which may be one row or many, are left alone. A Session with DBAPI placeholders has no driver-level twin and is left for a manual rewrite.',
   },
   check(context) {
     const { model } = context;
@@ -71,13 +71,32 @@ function stringValue(model: ModuleModel, node: Node, boundToString: boolean): st
 
 const SCALAR_LITERALS = new Set(['integer', 'float', 'string', 'concatenated_string', 'true', 'false', 'none']);
 
-/** `execute(sql, 1, "a")` and `execute(sql, (1, "a"))` both become `exec_driver_sql(sql, (1, "a"))`. */
+const ROW_LITERALS = new Set(['tuple', 'dictionary']);
+const COLLECTION_LITERALS = new Set(['tuple', 'list', 'dictionary', 'set']);
+
+/**
+ * The parameters as `exec_driver_sql()` takes them: one row is a tuple or a dict, several rows a list
+ * of those. 1.x read a list or a tuple either way, by what it held.
+ */
+function driverParameters(model: ModuleModel, params: Node[]): string | undefined {
+  const items = (node: Node) => node.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const texts = (nodes: Node[]) => nodes.map((n) => model.textOf(n)).join(', ');
+  const row = (nodes: Node[]) => `(${texts(nodes)}${nodes.length === 1 ? ',' : ''})`;
+  if (params.length > 1) return params.every((p) => SCALAR_LITERALS.has(p.type)) ? row(params) : undefined;
+  const only = params[0];
+  if (only.type === 'dictionary') return model.textOf(only);
+  // A name may hold one value, a tuple or several sets: only the reader knows.
+  if (only.type !== 'tuple' && only.type !== 'list') return SCALAR_LITERALS.has(only.type) ? row(params) : undefined;
+  const members = items(only);
+  if (members.length > 0 && members.every((m) => ROW_LITERALS.has(m.type))) return only.type === 'list' ? model.textOf(only) : `[${texts(members)}]`;
+  if (members.some((m) => COLLECTION_LITERALS.has(m.type))) return undefined;
+  return only.type === 'tuple' ? model.textOf(only) : row(members);
+}
+
+/** `execute(sql, 1, "a")` and `execute(sql, [1, "a"])` become `exec_driver_sql(sql, (1, "a"))`; rows of a tuple become a list. */
 function driverSqlFix(model: ModuleModel, method: Node, argumentList: Node, sql: Node, params: Node[]): Fix | undefined {
-  let packed: string;
-  if (params.length === 1 && ['tuple', 'list', 'dictionary'].includes(params[0].type)) packed = model.textOf(params[0]);
-  else if (params.every((p) => SCALAR_LITERALS.has(p.type))) {
-    packed = `(${params.map((p) => model.textOf(p)).join(', ')}${params.length === 1 ? ',' : ''})`;
-  } else return undefined; // A name may hold one value, a tuple or several sets: only the reader knows.
+  const packed = driverParameters(model, params);
+  if (packed === undefined) return undefined;
   return {
     title: 'Run the SQL with exec_driver_sql()',
     safety: 'safe',

@@ -28,6 +28,8 @@ export const declarativeImport: Rule = {
     for (const stmt of model.nodes('import_from_statement')) {
       const moduleNode = stmt.childForFieldName('module_name');
       if (moduleNode?.text.replace(/\s+/g, '') !== 'sqlalchemy.ext.declarative') continue;
+      // `except ImportError:` fallbacks serve SQLAlchemy before 1.4; 1.4 and 2.0 never reach them.
+      if (isImportErrorFallback(stmt)) continue;
       const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
       const moved = names.filter((n) => MOVED_TO_ORM.has(importedName(n)));
       if (moved.length === 0) continue;
@@ -51,6 +53,15 @@ export const declarativeImport: Rule = {
     }
   },
 };
+
+function isImportErrorFallback(stmt: Node): boolean {
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (p.type !== 'except_clause') continue;
+    const caught = p.childForFieldName('value');
+    if (caught && /\b(ImportError|ModuleNotFoundError)\b/.test(caught.text)) return true;
+  }
+  return false;
+}
 
 function importedName(n: Node): string {
   return (n.type === 'aliased_import' ? n.childForFieldName('name')?.text : n.text) ?? '';

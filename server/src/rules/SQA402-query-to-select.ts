@@ -2,8 +2,9 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { receiversOf } from '../semantics/receivers';
-import { buildersTranslate, hasJoinedLoad, inlineQueryChain, queryShape } from '../semantics/queryChain';
+import { buildersTranslate, inlineQueryChain, needsUnique, queryShape } from '../semantics/queryChain';
 import { analyzeQueryVariable, type QueryVariable } from '../semantics/queryVariable';
+import { unselectedOrderTerms } from '../semantics/distinctOrderBy';
 import { QUERY_TERMINALS, importsFor, queryToSelectEdit, terminalEdit } from '../fix/queryRewrite';
 
 const MESSAGE = 'Query is the legacy ORM API; 2.0 style executes select() through the Session';
@@ -25,7 +26,7 @@ export const queryToSelect: Rule = {
     why: 'In 2.0 the ORM runs the same `select()` construct as Core. `Query` remains only as a legacy layer; new features, typing and the unified result API come with `session.execute(select(...))` and `session.scalars(...)`.',
     example: 'users = session.query(User).filter(User.name == "ed").order_by(User.id).all()\nfirst = session.query(User).first()\ntotal = session.query(User).count()',
     useInstead: 'users = session.scalars(select(User).filter(User.name == "ed").order_by(User.id)).all()\nfirst = session.scalars(select(User).limit(1)).first()\ntotal = session.scalar(select(func.count()).select_from(select(User).subquery()))',
-    fixSafety: 'Needs review. The rewrite follows the guide\'s table: one entity reads through `scalars()`, columns or several entities return rows through `execute()`; `first()` gains `limit(1)` (Query added it silently); `count()` counts a subquery as Query did; `scalar()` becomes `scalar_one_or_none()`, which raises on several rows as Query did; joined eager loads add `.unique()`. A query kept in a variable is rewritten only when every use of the variable is a terminal or a builder; chains with string paths, `populate_existing()`, `yield_per()` or other Query-only methods are flagged without a fix.',
+    fixSafety: 'Needs review. The rewrite follows the guide\'s table: one entity reads through `scalars()`, columns or several entities return rows through `execute()`; `first()` gains `limit(1)` (Query added it silently); `count()` counts a subquery as Query did; `scalar()` becomes `scalar_one_or_none()`, which raises on several rows as Query did; joins of a mapped entity and joined eager loads add `.unique()`, since Query dropped the repeated rows a join to a collection yields (a join written as a `filter()` condition is not seen: add `.unique()` there by hand). A query kept in a variable is rewritten only when every use of the variable is a terminal or a builder; chains with string paths, `populate_existing()`, `yield_per()` or other Query-only methods, and DISTINCT queries ordered by a column they do not select (SQA410), are flagged without a fix.',
   },
   check(context) {
     const { model } = context;
@@ -93,12 +94,14 @@ function reportInline(context: RuleContext, model: ModuleModel, target: Node, te
   if (!chain) return context.report(target, MESSAGE);
   const shape = queryShape(model, chain.entities);
   if (shape === 'unknown' || !buildersTranslate(model, chain.builders)) return context.report(target, MESSAGE);
+  // Query added the ORDER BY columns of a DISTINCT query to the SELECT; select() does not (SQA410).
+  if (unselectedOrderTerms(model, chain.entities, chain.builders).length > 0) return context.report(target, MESSAGE);
   const names = importsFor(model, target, [terminal]);
   if (!names) return context.report(target, MESSAGE);
   const argumentsNode = chain.queryCall.childForFieldName('arguments')!;
   const selectText = names.select + model.text.slice(argumentsNode.startIndex, chain.expression.endIndex);
   const edit = terminalEdit(
-    { target, terminal, sessionText: model.textOf(chain.session), selectText, shape, unique: hasJoinedLoad(model, chain.builders) },
+    { target, terminal, sessionText: model.textOf(chain.session), selectText, shape, unique: needsUnique(model, chain.entities, chain.builders) },
     names,
   );
   context.report(target, MESSAGE, { title: FIX_TITLE, safety: 'review', edits: [...names.edits, edit] });
@@ -107,6 +110,7 @@ function reportInline(context: RuleContext, model: ModuleModel, target: Node, te
 /** One fix for the whole variable: its origins become selects and every terminal executes it. */
 function variableFix(model: ModuleModel, variable: QueryVariable, useSite: Node): Fix | undefined {
   if (variable.blocker || variable.shape === 'unknown' || !variable.sessionText) return undefined;
+  if (variable.origins.some((o) => unselectedOrderTerms(model, o.entities, [...o.builders, ...variable.rebuilds]).length > 0)) return undefined;
   const names = importsFor(model, useSite, variable.terminals.map((t) => t.terminal));
   if (!names) return undefined;
   const shape = variable.shape;

@@ -1,5 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
+import type { ProjectModels } from '../semantics/projectModels';
 
 /** Guide tiers, as the catalogue defines them. */
 export type Tier = 'removed' | 'legacy' | 'pitfall' | 'typing';
@@ -19,6 +20,8 @@ export interface Fix {
   title: string;
   safety: FixSafety;
   edits: TextEdit[];
+  /** Edits to other files (absolute paths), offsets into the text the project index holds: applied with this fix or not at all. */
+  externalEdits?: Array<{ file: string; edits: TextEdit[] }>;
 }
 
 export interface Finding {
@@ -50,6 +53,10 @@ export interface RuleContext {
   readonly model: ModuleModel;
   /** `1.4-compatible`: offer only fixes that run on 1.4 and 2.0; `2.0`: 2.0-only forms too. */
   readonly targetVersion: '1.4-compatible' | '2.0';
+  /** The project's models across files; absent, rules index the current module alone. */
+  readonly models?: ProjectModels;
+  /** The analyzed file's absolute path, when it is a file: needed to resolve imports through `models`. */
+  readonly filePath?: string;
   report(node: Node | { start: number; end: number }, message: string, fix?: Fix): void;
 }
 
@@ -60,6 +67,8 @@ export interface Rule {
   fixable: Fixability;
   guide: GuideLink;
   docs: RuleDocs;
+  /** Set on rules of the typed 2.0 style that report only when the target version is 2.0. */
+  onlyForTarget?: '2.0';
   check(context: RuleContext): void;
 }
 

@@ -27,6 +27,8 @@ export interface BoundMetadata {
   uses: BindlessUse[];
   /** Code that needs the binding and that the fix cannot rewrite (implicit execution, bind-less sessions). */
   blockers: Node[];
+  /** Names assigned a bound MetaData (`metadata`) or a bound declarative base (`Base`), with the engine. */
+  holders: Map<string, { engine: Node; declarative: boolean }>;
 }
 
 const SCHEMA_CALLS = new Set(['create_all', 'drop_all', 'reflect']);
@@ -48,7 +50,7 @@ function bindArgument(parts: CallParts): Node | undefined {
 }
 
 function collect(model: ModuleModel): BoundMetadata {
-  const result: BoundMetadata = { sites: [], uses: [], blockers: [] };
+  const result: BoundMetadata = { sites: [], uses: [], blockers: [], holders: new Map() };
   if (!model.usesSqlAlchemy) return result;
   /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
   const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
@@ -83,6 +85,7 @@ function collect(model: ModuleModel): BoundMetadata {
     if (holder.type === 'identifier') boundNames.set(holder.text, { engine: right, declarative: false });
   }
   if (result.sites.length === 0) return result;
+  result.holders = boundNames;
   collectUses(model, boundNames, result);
   return result;
 }
@@ -103,7 +106,7 @@ function engineFor(node: Node, boundNames: Map<string, { engine: Node; declarati
 }
 
 /** The engine expression, if it means the same at `site` as where it was bound. */
-function engineTextAt(model: ModuleModel, engine: Node, site: Node): string | undefined {
+export function engineTextAt(model: ModuleModel, engine: Node, site: Node): string | undefined {
   if (engine.type !== 'identifier') return undefined;
   const atBind = model.lookup(engine.text, engine);
   const atUse = model.lookup(engine.text, site);
@@ -140,11 +143,12 @@ function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node;
       continue;
     }
     // Implicit execution on a statement, and sessions that find their engine through the metadata.
-    if (parts.object && (parts.method === 'execute' || parts.method === 'scalar') && parts.positional.length === 0) {
+    if (parts.object && (parts.method === 'execute' || parts.method === 'scalar')) {
       const kind = receivers.kindOf(parts.object);
       const executor = kind === 'connection' || kind === 'engine' || isSessionLike(kind) || kind === 'foreign' || kind === 'dbapi';
-      // Results have `scalar()` too; only a statement's own `execute()`/`scalar()` is implicit execution.
-      if (!executor && (parts.method === 'execute' || looksLikeStatement(model, parts.object, 0))) result.blockers.push(call);
+      // Results have `scalar()` too; only a statement's own `execute()`/`scalar()` is implicit execution (with or without parameters).
+      const bare = parts.positional.length === 0 && parts.method === 'execute';
+      if (!executor && (bare || looksLikeStatement(model, parts.object, 0))) result.blockers.push(call);
     }
     const sessionKind = receivers.kindOf(call);
     if ((sessionKind === 'session' || sessionKind === 'sessionFactory') && qualified && parts.positional.length === 0 && !parts.keywords.some((k) => keywordName(k) === 'bind' || keywordName(k) === 'binds')) {

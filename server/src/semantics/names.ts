@@ -40,6 +40,23 @@ export const CONNECTION_TYPES = new Set([
   'sqlalchemy.engine.Connection', 'sqlalchemy.engine.base.Connection', 'sqlalchemy.future.Connection', 'sqlalchemy.Connection',
 ]);
 
+/** The asyncio extension (1.4+): engines, connections and sessions whose I/O methods are awaited. */
+export const ASYNC_ENGINE_FACTORIES = new Set([
+  'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
+]);
+
+export const ASYNC_ENGINE_TYPES = new Set(['sqlalchemy.ext.asyncio.AsyncEngine', 'sqlalchemy.ext.asyncio.engine.AsyncEngine']);
+
+export const ASYNC_CONNECTION_TYPES = new Set(['sqlalchemy.ext.asyncio.AsyncConnection', 'sqlalchemy.ext.asyncio.engine.AsyncConnection']);
+
+export const ASYNC_SESSION_CLASSES = new Set([
+  'sqlalchemy.ext.asyncio.AsyncSession', 'sqlalchemy.ext.asyncio.session.AsyncSession',
+  'sqlmodel.ext.asyncio.session.AsyncSession',
+]);
+
+/** 2.0's factory; 1.4 code writes `sessionmaker(..., class_=AsyncSession)` instead. */
+export const ASYNC_SESSIONMAKERS = new Set(['sqlalchemy.ext.asyncio.async_sessionmaker', 'sqlalchemy.ext.asyncio.session.async_sessionmaker']);
+
 export const QUERY_TYPES = new Set(['sqlalchemy.orm.Query', 'sqlalchemy.orm.query.Query']);
 
 /** Every spelling of the Core `select()` construct. */

@@ -65,6 +65,16 @@ export function hasJoinedLoad(model: ModuleModel, builders: BuilderCall[]): bool
   return builders.some((b) => b.method === 'options' && /\bjoinedload\b|\bcontains_eager\b/.test(model.textOf(b.call)));
 }
 
+/**
+ * True when the select's result needs `.unique()` to return what the Query did: Query drops
+ * repeated rows whenever a mapped entity is selected, and a join can repeat one (a user per order).
+ */
+export function needsUnique(model: ModuleModel, entities: Node[], builders: BuilderCall[]): boolean {
+  if (hasJoinedLoad(model, builders)) return true;
+  const joins = builders.some((b) => b.method === 'join' || b.method === 'outerjoin');
+  return joins && entities.some((e) => isEntity(model, e));
+}
+
 /** What `session.query(...)` with these arguments returns per row. */
 export function queryShape(model: ModuleModel, entities: Node[]): QueryShape {
   if (entities.length === 0) return 'unknown';

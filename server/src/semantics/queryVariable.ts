@@ -1,6 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { Binding, ModuleModel } from './model';
-import { buildersTranslate, hasJoinedLoad, inlineQueryChain, queryShape, type BuilderCall, type QueryChain, type QueryShape } from './queryChain';
+import { buildersTranslate, inlineQueryChain, needsUnique, queryShape, type BuilderCall, type QueryChain, type QueryShape } from './queryChain';
 import { SELECT_COMPATIBLE_BUILDERS } from './names';
 
 /** How a Query held in a variable is built and used, and whether all of it can turn into a select. */
@@ -66,7 +66,7 @@ export function analyzeQueryVariable(
   result.shape = shapes.size === 1 ? [...shapes][0] : 'unknown';
   const allBuilders = [...result.origins.flatMap((o) => o.builders), ...result.rebuilds];
   if (!buildersTranslate(model, allBuilders)) return block('a builder method has no select() equivalent');
-  result.unique = hasJoinedLoad(model, allBuilders);
+  result.unique = needsUnique(model, result.origins.flatMap((o) => o.entities), allBuilders);
   // Every other mention of the name must be a terminal or a rebuild; anything else lets the Query escape.
   for (const identifier of scope.descendantsOfType('identifier')) {
     if (!identifier || identifier.text !== name || isBindingTarget(identifier, bindings)) continue;

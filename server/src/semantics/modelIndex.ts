@@ -1,0 +1,320 @@
+import type { Node } from '../parse/parser';
+import type { ModuleModel } from './model';
+import { FLASK_SQLALCHEMY } from './names';
+import { AS_DECLARATIVE, DECLARATIVE_BASE_CLASSES, DECLARATIVE_BASE_FACTORIES, REGISTRY_CLASSES, type PythonType } from './declarativeNames';
+import {
+  classAssignments, classBody, classMethods, columnFacts, columnIsNullable, flaskHeadOf, isColumnCall, isMappedColumnCall, isRelationshipCall,
+  mappedAnnotationType, relationshipFacts, stringValue, boolValue, type ColumnFacts, type FlaskDbTest,
+} from './declarative';
+
+/**
+ * What one module declares about its ORM models, as plain data (no tree nodes), so that a project
+ * can keep it for files that are not open. Offsets are UTF-16 code units into the module's text.
+ */
+export interface ModuleIndex {
+  file: string;
+  /** Module-level names that matter for mapping: classes, bases, registries, Flask `db`, imports. */
+  names: Map<string, NameDef>;
+  classes: Map<string, ClassInfo>;
+}
+
+export type NameDef =
+  | { kind: 'class'; name: string }
+  /** `Base = declarative_base()`, `Base = registry().generate_base()`. */
+  | { kind: 'base'; name: string }
+  | { kind: 'registry'; name: string }
+  | { kind: 'flaskDb'; name: string }
+  /** `Model = db.Model`: another name for what `head.path` stands for. */
+  | { kind: 'alias'; name: string; ref: SymbolRef }
+  /** `from module import name` (module may be relative: `.models`), or `import module` when name is absent. */
+  | { kind: 'import'; name: string; module: string; imported?: string };
+
+/** A dotted expression as written: `db.Model` is head `db`, path `['Model']`. */
+export interface SymbolRef {
+  head: string;
+  path: string[];
+}
+
+export interface ColumnInfo {
+  attribute: string;
+  /** The SQL name: the first string argument of `Column(...)`, else the attribute name. */
+  columnName: string;
+  typeName?: string;
+  /** The type argument was written bare (`Integer`), not called (`String(50)`). */
+  typeIsBare: boolean;
+  enumClass?: string;
+  asDecimal?: boolean;
+  nullable: boolean;
+  primaryKey: boolean;
+  foreignKey?: string;
+  /** The Python type a `Mapped[...]` annotation gives a `mapped_column()` without a SQL type. */
+  pythonType?: PythonType;
+  /** Set when the column is a Flask `db.Column` through an imported `db`: it counts when that name is one. */
+  via?: string;
+  annotated: boolean;
+}
+
+export interface RelationshipInfo {
+  attribute: string;
+  target?: string;
+  targetIsString: boolean;
+  backref?: string;
+  backPopulates?: string;
+  uselist?: boolean;
+  lazy?: string;
+  secondary: boolean;
+  customJoin: boolean;
+  remoteSide: boolean;
+  collectionClass: boolean;
+  via?: string;
+}
+
+export interface ClassInfo {
+  name: string;
+  start: number;
+  end: number;
+  superclasses: SymbolRef[];
+  /** Subclasses `DeclarativeBase` or is decorated `@as_declarative()`: a base itself. */
+  declarativeRoot: boolean;
+  /** `@mapper_registry.mapped`. */
+  mappedByDecorator: boolean;
+  abstract: boolean;
+  tablename?: string;
+  hasTable: boolean;
+  columns: ColumnInfo[];
+  relationships: RelationshipInfo[];
+  /** Every name the class body defines. */
+  attributes: string[];
+  definesInit: boolean;
+  /** Where a new class-level line goes: the end of the last assignment line (before its line break), and its indentation. */
+  insertAt: number;
+  indent: string;
+}
+
+/** Extracts the ORM declarations of a module. */
+export function indexModule(model: ModuleModel, file: string): ModuleIndex {
+  const names = new Map<string, NameDef>();
+  const classes = new Map<string, ClassInfo>();
+  const statements = moduleLevelStatements(model.root);
+  // Later definitions win, as they do when the module runs.
+  for (const statement of statements) {
+    const node = statement.type === 'expression_statement' ? statement.namedChildren[0] : statement;
+    if (!node || model.isInError(node)) continue;
+    if (node.type === 'import_statement') indexImport(node, names);
+    else if (node.type === 'import_from_statement') indexImportFrom(node, names);
+    else if (node.type === 'assignment') indexAssignment(model, node, names);
+    else if (node.type === 'class_definition') {
+      const name = node.childForFieldName('name')?.text;
+      if (name) names.set(name, { kind: 'class', name });
+    }
+  }
+  const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
+  const imported = (name: string) => names.get(name)?.kind === 'import';
+  const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
+  for (const cls of moduleLevelClasses(model)) {
+    const info = indexClass(model, cls, names, isFlaskDb, localFlask);
+    if (info) classes.set(info.name, info);
+  }
+  return { file, names, classes };
+}
+
+/** Block statements whose bodies still run in the module's scope. */
+const COMPOUND = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'block']);
+
+/** Statements that run in the module's scope, in source order: top-level ones and those in if/try/with/for blocks. */
+export function moduleLevelStatements(root: Node): Node[] {
+  const result: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const children = node.namedChildren.filter((n): n is Node => !!n);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (COMPOUND.has(child.type)) stack.push(child);
+      else if (node.type === 'module' || node.type === 'block') result.push(child);
+    }
+  }
+  return result.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+const classesCache = new WeakMap<ModuleModel, Node[]>();
+
+/** The module-level classes of a module (decorated or not), outside parse errors. */
+export function moduleLevelClasses(model: ModuleModel): Node[] {
+  let classes = classesCache.get(model);
+  if (!classes) {
+    classes = moduleLevelStatements(model.root)
+      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+      .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
+    classesCache.set(model, classes);
+  }
+  return classes;
+}
+
+function indexImport(statement: Node, names: Map<string, NameDef>): void {
+  for (const imported of statement.childrenForFieldName('name')) {
+    if (imported?.type === 'aliased_import') {
+      const alias = imported.childForFieldName('alias')?.text;
+      const module = imported.childForFieldName('name')?.text;
+      if (alias && module) names.set(alias, { kind: 'import', name: alias, module });
+    } else if (imported?.type === 'dotted_name') {
+      const first = imported.namedChildren[0]?.text;
+      if (first) names.set(first, { kind: 'import', name: first, module: first });
+    }
+  }
+}
+
+function indexImportFrom(statement: Node, names: Map<string, NameDef>): void {
+  const module = statement.childForFieldName('module_name')?.text.replace(/\s+/g, '');
+  if (!module) return;
+  for (const imported of statement.childrenForFieldName('name')) {
+    if (!imported) continue;
+    const original = imported.type === 'aliased_import' ? imported.childForFieldName('name')?.text : imported.text;
+    const local = imported.type === 'aliased_import' ? imported.childForFieldName('alias')?.text : imported.text;
+    if (original && local) names.set(local, { kind: 'import', name: local, module, imported: original });
+  }
+}
+
+function indexAssignment(model: ModuleModel, assignment: Node, names: Map<string, NameDef>): void {
+  const left = assignment.childForFieldName('left');
+  const right = assignment.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return;
+  const name = left.text;
+  const ref = symbolRef(right);
+  if (ref) {
+    names.set(name, { kind: 'alias', name, ref });
+    return;
+  }
+  if (right.type !== 'call') return;
+  const fn = right.childForFieldName('function');
+  const qualified = fn ? model.qualifiedName(fn) ?? '' : '';
+  if (DECLARATIVE_BASE_FACTORIES.has(qualified)) names.set(name, { kind: 'base', name });
+  else if (REGISTRY_CLASSES.has(qualified)) names.set(name, { kind: 'registry', name });
+  else if (FLASK_SQLALCHEMY.has(qualified)) names.set(name, { kind: 'flaskDb', name });
+  else if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'generate_base') {
+    // `registry().generate_base()` or `mapper_registry.generate_base()`.
+    const object = fn.childForFieldName('object');
+    if (object && isRegistry(model, object, names)) names.set(name, { kind: 'base', name });
+  }
+}
+
+function isRegistry(model: ModuleModel, node: Node, names: Map<string, NameDef>): boolean {
+  if (node.type === 'identifier') return names.get(node.text)?.kind === 'registry';
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function');
+  return !!fn && REGISTRY_CLASSES.has(model.qualifiedName(fn) ?? '');
+}
+
+/** How long a dotted name may be to count as a reference to a class or base (longer ones are not). */
+const MAX_REF_LENGTH = 16;
+
+export function symbolRef(node: Node): SymbolRef | undefined {
+  const path: string[] = [];
+  let current: Node | null = node;
+  while (current?.type === 'attribute') {
+    const attribute = current.childForFieldName('attribute')?.text;
+    if (!attribute || path.length >= MAX_REF_LENGTH) return undefined;
+    path.unshift(attribute);
+    current = current.childForFieldName('object');
+  }
+  return current?.type === 'identifier' ? { head: current.text, path } : undefined;
+}
+
+function indexClass(model: ModuleModel, cls: Node, names: Map<string, NameDef>, isFlaskDb: FlaskDbTest, localFlask: FlaskDbTest): ClassInfo | undefined {
+  const name = cls.childForFieldName('name')?.text;
+  const body = classBody(cls);
+  if (!name || !body) return undefined;
+  const info: ClassInfo = {
+    name, start: cls.startIndex, end: cls.endIndex, superclasses: [], declarativeRoot: false, mappedByDecorator: false, abstract: false,
+    hasTable: false, columns: [], relationships: [], attributes: [], definesInit: false, insertAt: cls.endIndex, indent: indentOf(model, body),
+  };
+  for (const superclass of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!superclass || superclass.type === 'keyword_argument') continue;
+    if (DECLARATIVE_BASE_CLASSES.has(model.qualifiedName(superclass) ?? '')) info.declarativeRoot = true;
+    const ref = symbolRef(superclass);
+    if (ref) info.superclasses.push(ref);
+  }
+  readDecorators(model, cls, names, info);
+  const via = (fn: Node | null) => {
+    const head = fn ? flaskHeadOf(model, fn) : undefined;
+    return head && !localFlask(head) ? head : undefined;
+  };
+  for (const { name: target, annotation, value } of classAssignments(cls)) {
+    const attribute = target.text;
+    info.attributes.push(attribute);
+    if (attribute === '__tablename__') info.tablename = stringValue(value);
+    else if (attribute === '__table__') info.hasTable = true;
+    else if (attribute === '__abstract__') info.abstract = boolValue(value) === true;
+    else if (value && isColumnCall(model, value, isFlaskDb)) {
+      info.columns.push(columnInfo(attribute, columnFacts(model, value, isFlaskDb), !!annotation, via(value.childForFieldName('function'))));
+    } else if (value && isMappedColumnCall(model, value, isFlaskDb)) {
+      info.columns.push(mappedColumnInfo(attribute, columnFacts(model, value, isFlaskDb), annotation));
+    } else if (value && isRelationshipCall(model, value, isFlaskDb)) {
+      const facts = relationshipFacts(model, value, isFlaskDb);
+      info.relationships.push({
+        attribute, target: facts.target, targetIsString: facts.targetIsString, backref: facts.backref, backPopulates: facts.backPopulates,
+        uselist: facts.uselist, lazy: facts.lazy, secondary: !!facts.secondary, customJoin: facts.customJoin, remoteSide: facts.remoteSide,
+        collectionClass: !!facts.collectionClass, via: via(value.childForFieldName('function')),
+      });
+    }
+  }
+  for (const method of classMethods(cls)) {
+    const methodName = method.childForFieldName('name')?.text;
+    if (!methodName) continue;
+    info.attributes.push(methodName);
+    if (methodName === '__init__') info.definesInit = true;
+  }
+  info.insertAt = insertionPoint(model, body);
+  return info;
+}
+
+function readDecorators(model: ModuleModel, cls: Node, names: Map<string, NameDef>, info: ClassInfo): void {
+  if (cls.parent?.type !== 'decorated_definition') return;
+  for (const decorator of cls.parent.namedChildren) {
+    if (decorator?.type !== 'decorator') continue;
+    let expr = decorator.namedChildren[0];
+    if (expr?.type === 'call') expr = expr.childForFieldName('function');
+    if (!expr) continue;
+    if (AS_DECLARATIVE.has(model.qualifiedName(expr) ?? '')) info.declarativeRoot = true;
+    if (expr.type !== 'attribute') continue;
+    const object = expr.childForFieldName('object');
+    const method = expr.childForFieldName('attribute')?.text;
+    if (!object || !isRegistry(model, object, names)) continue;
+    if (method === 'mapped' || method === 'mapped_as_dataclass') info.mappedByDecorator = true;
+    if (method === 'as_declarative_base') info.declarativeRoot = true;
+  }
+}
+
+function columnInfo(attribute: string, facts: ColumnFacts, annotated: boolean, via: string | undefined): ColumnInfo {
+  return {
+    attribute, columnName: facts.columnName ?? attribute, typeName: facts.typeName, typeIsBare: !!facts.typeNode && facts.typeNode.type !== 'call',
+    enumClass: facts.enumClass, asDecimal: facts.asDecimal, nullable: columnIsNullable(facts), primaryKey: facts.primaryKey,
+    foreignKey: facts.foreignKey, via, annotated,
+  };
+}
+
+/** A 2.0 `x: Mapped[Optional[int]] = mapped_column(...)`: type and nullability come from the annotation unless given. */
+function mappedColumnInfo(attribute: string, facts: ColumnFacts, annotation: Node | undefined): ColumnInfo {
+  const annotated = annotation ? mappedAnnotationType(annotation) : undefined;
+  const info = columnInfo(attribute, facts, !!annotation, undefined);
+  info.pythonType = facts.typeNode ? undefined : annotated?.type;
+  info.nullable = facts.nullable ?? (facts.primaryKey ? false : annotated ? annotated.optional : true);
+  return info;
+}
+
+/** The end of the line of the class body's last assignment (or last statement), before its line break. */
+function insertionPoint(model: ModuleModel, body: Node): number {
+  const statements = body.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const assignments = statements.filter((s) => s.type === 'expression_statement' || s.type === 'pass_statement');
+  const last = assignments[assignments.length - 1] ?? statements[statements.length - 1];
+  const end = last ? last.endIndex : body.endIndex;
+  const lineEnd = model.text.indexOf('\n', end);
+  const stop = lineEnd === -1 ? model.text.length : lineEnd;
+  return model.text[stop - 1] === '\r' ? stop - 1 : stop;
+}
+
+function indentOf(model: ModuleModel, body: Node): string {
+  const lineStart = model.text.lastIndexOf('\n', body.startIndex - 1) + 1;
+  const prefix = model.text.slice(lineStart, body.startIndex);
+  return /^[ \t]+$/.test(prefix) ? prefix : '    ';
+}

@@ -1,0 +1,163 @@
+import * as path from 'path';
+import type { Parser } from 'web-tree-sitter';
+import { parseText } from '../parse/parser';
+import { ModuleModel } from './model';
+import { indexModule, type ModuleIndex } from './modelIndex';
+import { ProjectView, snakeCase } from './projectView';
+
+interface StoredModule {
+  index: ModuleIndex;
+  text: string;
+}
+
+/** How many trailing path parts a file's dotted module names may have (`app.models` for `src/app/models.py`). */
+const MAX_MODULE_DEPTH = 8;
+
+/**
+ * The ORM models of many modules, kept as plain data and resolved across files through imports.
+ * The CLI fills it with every file before analyzing any; an editor updates it as files change.
+ */
+export class ProjectModels {
+  private readonly modules = new Map<string, StoredModule>();
+  /** Secondary indexes: dotted module name, class name, table name, superclass name → files. */
+  private readonly byModuleName = new Map<string, Set<string>>();
+  private readonly byClassName = new Map<string, Set<string>>();
+  private readonly byTable = new Map<string, Set<string>>();
+  private readonly bySuperclassName = new Map<string, Set<string>>();
+
+  /** The parser is needed to index texts and to edit other files; a project fed ModuleModels alone can go without. */
+  constructor(private readonly parser?: Parser) {}
+
+  /** Indexes (again) one file, from its text or from a model the caller has parsed already. */
+  update(filePath: string, source: string | ModuleModel): void {
+    const file = path.resolve(filePath);
+    if (typeof source !== 'string') {
+      this.store(file, indexModule(source, file), source.text);
+      return;
+    }
+    if (!this.parser) throw new Error('ProjectModels needs a parser to index text');
+    const tree = parseText(this.parser, source);
+    try {
+      this.store(file, indexModule(new ModuleModel(source, tree), file), source);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  remove(filePath: string): void {
+    const file = path.resolve(filePath);
+    const stored = this.modules.get(file);
+    if (!stored) return;
+    this.modules.delete(file);
+    for (const [map, keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
+  }
+
+  has(filePath: string): boolean {
+    return this.modules.has(path.resolve(filePath));
+  }
+
+  /** The text a file was indexed from: edits to that file are offsets into it. */
+  textOf(filePath: string): string | undefined {
+    return this.modules.get(path.resolve(filePath))?.text;
+  }
+
+  indexOf(filePath: string): ModuleIndex | undefined {
+    return this.modules.get(path.resolve(filePath))?.index;
+  }
+
+  /** Parses a stored file and hands its model to `use`; the tree is freed afterwards. */
+  withModel<T>(filePath: string, use: (model: ModuleModel) => T): T | undefined {
+    const text = this.textOf(filePath);
+    if (text === undefined || !this.parser) return undefined;
+    const tree = parseText(this.parser, text);
+    try {
+      return use(new ModuleModel(text, tree));
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Queries as seen from one file, whose current index (say, of unsaved or half-fixed text) replaces the stored one. */
+  view(filePath: string, current?: ModuleIndex): ProjectView {
+    const file = path.resolve(filePath);
+    return new ProjectView(this, file, current ?? this.indexOf(file) ?? { file, names: new Map(), classes: new Map() });
+  }
+
+  /** Files that define a module of this dotted name, nearest to `from` first. */
+  filesOfModule(dotted: string, from: string): string[] {
+    const files = [...(this.byModuleName.get(dotted) ?? [])];
+    return files.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
+  }
+
+  filesWithClass(name: string): string[] {
+    return [...(this.byClassName.get(name) ?? [])];
+  }
+
+  filesWithTable(table: string): string[] {
+    return [...(this.byTable.get(table) ?? [])];
+  }
+
+  filesWithSuperclass(name: string): string[] {
+    return [...(this.bySuperclassName.get(name) ?? [])];
+  }
+
+  private store(file: string, index: ModuleIndex, text: string): void {
+    this.remove(file);
+    this.modules.set(file, { index, text });
+    for (const [map, keys] of this.keysOf(file, index)) {
+      for (const key of keys) {
+        let files = map.get(key);
+        if (!files) map.set(key, (files = new Set()));
+        files.add(file);
+      }
+    }
+  }
+
+  private keysOf(file: string, index: ModuleIndex): Array<[Map<string, Set<string>>, string[]]> {
+    const classes = [...index.classes.values()];
+    return [
+      [this.byModuleName, moduleNamesOf(file)],
+      [this.byClassName, classes.map((c) => c.name)],
+      // A class without `__tablename__` may be a Flask-SQLAlchemy model, whose table is named after it.
+      [this.byTable, classes.map((c) => c.tablename ?? snakeCase(c.name))],
+      [this.bySuperclassName, classes.flatMap((c) => c.superclasses.map((s) => s.path[s.path.length - 1] ?? s.head))],
+    ];
+  }
+}
+
+/** `/src/app/models.py` → `models`, `app.models`, `src.app.models`; a package's `__init__.py` names the package. */
+export function moduleNamesOf(file: string): string[] {
+  const parts = file.split(/[\\/]/).filter((p) => p.length > 0);
+  const last = parts.pop();
+  if (!last?.endsWith('.py')) return [];
+  if (last !== '__init__.py') parts.push(last.slice(0, -3));
+  const names: string[] = [];
+  for (let i = parts.length - 1; i >= 0 && parts.length - i <= MAX_MODULE_DEPTH; i--) {
+    const candidate = parts.slice(i);
+    if (!candidate.every((p) => /^[A-Za-z_]\w*$/.test(p))) break;
+    names.push(candidate.join('.'));
+  }
+  return names;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+const views = new WeakMap<ModuleModel, ProjectView>();
+
+/**
+ * The model view the rules of one analysis share: the project's, with this module indexed afresh
+ * (its text may be newer than the project's copy), or this module alone when there is no project.
+ */
+export function projectViewOf(model: ModuleModel, models?: ProjectModels, filePath?: string): ProjectView {
+  let view = views.get(model);
+  if (view) return view;
+  const file = filePath ? path.resolve(filePath) : path.resolve('<module>.py');
+  const index = indexModule(model, file);
+  view = models ? models.view(file, index) : new ProjectView(undefined, file, index);
+  views.set(model, view);
+  return view;
+}
