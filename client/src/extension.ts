@@ -7,7 +7,15 @@ import { ProgressTreeProvider } from './progressView';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ progressModel: () => unknown }> {
+/** What the extension hands to other extensions and to its tests: the view's state, read-only. */
+export interface ExtensionApi {
+  progress: ProgressTreeProvider;
+  badge: () => vscode.ViewBadge | undefined;
+  statusText: () => string;
+  refresh: () => Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -57,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ prog
   await client.start();
   context.subscriptions.push(client.onNotification(ProgressChangedNotification.type, () => void refreshView().catch(() => undefined)));
   await refreshView();
-  return { progressModel: () => progress.model() };
+  return { progress, badge: () => view.badge, statusText: () => status.text, refresh: refreshView };
 }
 
 export function deactivate(): Thenable<void> | undefined {

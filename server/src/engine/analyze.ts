@@ -40,6 +40,8 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
   const targetVersion = options.targetVersion ?? '1.4-compatible';
   for (const rule of enabledRules(options)) {
     if (rule.onlyForTarget && rule.onlyForTarget !== targetVersion) continue;
+    // Every SQLAlchemy name resolves through an import of it: a module without one has nothing to find.
+    if (!model.usesSqlAlchemy && rule.needsSqlAlchemy !== false) continue;
     rule.check({
       model,
       targetVersion,

@@ -10,6 +10,7 @@ export const unknownSuppressionCode: Rule = {
   id: 'unknown-suppression-code',
   tier: 'pitfall',
   fixable: 'safe',
+  needsSqlAlchemy: false,
   guide: { anchor: 'migration-20-overview', title: 'Overview' },
   docs: {
     summary: 'a suppression comment names an unknown rule code',

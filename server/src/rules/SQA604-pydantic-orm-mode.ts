@@ -13,6 +13,7 @@ export const pydanticOrmMode: Rule = {
   id: 'pydantic-orm-mode',
   tier: 'pitfall',
   fixable: 'safe',
+  needsSqlAlchemy: false,
   guide: { anchor: 'migration-20-query-usage', title: '2.0 Migration - ORM Usage' },
   docs: {
     summary: 'Pydantic v1 `orm_mode` and `from_orm()` on ORM objects',

@@ -16,7 +16,23 @@ export interface CallParts {
   splats: Node[];
 }
 
+/** Parts of each call, once per tree: most rules take apart the same calls, and node access is costly. */
+const partsByTree = new WeakMap<object, Map<number, CallParts | null>>();
+
 export function callParts(call: Node): CallParts | undefined {
+  let cache = partsByTree.get(call.tree);
+  if (!cache) {
+    cache = new Map();
+    partsByTree.set(call.tree, cache);
+  }
+  const cached = cache.get(call.id);
+  if (cached !== undefined) return cached ?? undefined;
+  const parts = takeCallApart(call);
+  cache.set(call.id, parts ?? null);
+  return parts;
+}
+
+function takeCallApart(call: Node): CallParts | undefined {
   const fn = call.childForFieldName('function');
   const argumentList = call.childForFieldName('arguments');
   if (!fn || !argumentList || argumentList.type !== 'argument_list') return undefined;

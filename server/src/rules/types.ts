@@ -69,6 +69,8 @@ export interface Rule {
   docs: RuleDocs;
   /** Set on rules of the typed 2.0 style that report only when the target version is 2.0. */
   onlyForTarget?: '2.0';
+  /** False for rules that look at more than SQLAlchemy code (suppression comments, Pydantic models). */
+  needsSqlAlchemy?: boolean;
   check(context: RuleContext): void;
 }
 

@@ -45,6 +45,7 @@ export class ModuleModel {
   private readonly moduleScope: Scope;
   private sortedScopes: Scope[] = [];
   private errorRanges: Array<[number, number]> | undefined;
+  private readonly qualifiedNames = new Map<number, string | undefined>();
 
   constructor(readonly text: string, readonly tree: Tree) {
     this.root = tree.rootNode;
@@ -103,6 +104,13 @@ export class ModuleModel {
    * `sqlalchemy.orm.Session` after `import sqlalchemy as sa`. Undefined for anything else.
    */
   qualifiedName(node: Node): string | undefined {
+    if (this.qualifiedNames.has(node.id)) return this.qualifiedNames.get(node.id);
+    const name = this.resolveQualifiedName(node);
+    this.qualifiedNames.set(node.id, name);
+    return name;
+  }
+
+  private resolveQualifiedName(node: Node): string | undefined {
     // Iterative, so that very long attribute chains cannot overflow the stack.
     const attributes: string[] = [];
     let current: Node = node;

@@ -108,3 +108,60 @@ suite('Migration Progress view', () => {
     assert.match(fs.readFileSync(workspaceUri('app/models.py').fsPath, 'utf8'), /return session\.get\(User, user_id\)/);
   });
 });
+
+interface ExtensionApi {
+  progress: {
+    report: { findingsLeft: number; filesUsingSqlAlchemy: number } | undefined;
+    update(report: unknown): void;
+    getChildren(node?: unknown): Array<{ kind: string; code?: string; uri?: string }>;
+    getTreeItem(node: unknown): vscode.TreeItem;
+  };
+  badge: () => vscode.ViewBadge | undefined;
+  statusText: () => string;
+  refresh: () => Promise<void>;
+}
+
+suite('Migration Progress view items', () => {
+  let api: ExtensionApi;
+
+  suiteSetup(async () => {
+    api = (await activate()).exports as ExtensionApi;
+    await waitFor('the workspace scan', async () => (await model())?.groups.length > 0 && true, 45000);
+  });
+  teardown(revertAndCloseAll);
+
+  test('the badge and the language status item show the findings left', async () => {
+    await api.refresh();
+    const left = api.progress.report!.findingsLeft;
+    assert.ok(left > 0);
+    assert.strictEqual(api.badge()?.value, left);
+    assert.strictEqual(api.statusText(), `SQLAlchemy 2.0: ${left} left`);
+  });
+
+  test('a finding opens its file with the finding selected', async () => {
+    const rule = api.progress.getChildren().flatMap((step) => api.progress.getChildren(step)).find((r) => r.kind === 'rule' && r.code === 'SQA401')!;
+    const file = api.progress.getChildren(rule).find((f) => f.uri?.endsWith('app/models.py'))!;
+    const [finding] = api.progress.getChildren(file);
+    const item = api.progress.getTreeItem(finding);
+    assert.ok(item.command);
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const editor = await waitFor('the editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('app/models.py') && vscode.window.activeTextEditor);
+    assert.strictEqual(editor.document.getText(editor.selection), 'session.query(User).get(user_id)');
+  });
+
+  test('the inline Migrate File of a file item migrates that file', async () => {
+    const rule = api.progress.getChildren().flatMap((step) => api.progress.getChildren(step)).find((r) => r.kind === 'rule' && r.code === 'SQA401')!;
+    const file = api.progress.getChildren(rule).find((f) => f.uri?.endsWith('app/models.py'))!;
+    const result = await vscode.commands.executeCommand<{ applied: boolean; fixes: number }>('sqlaUpgrade.migrateFileFromView', file);
+    assert.ok(result?.applied);
+    const document = await vscode.workspace.openTextDocument(workspaceUri('app/models.py'));
+    assert.ok(document.getText().includes('session.get(User, user_id)'));
+  });
+
+  test('with no SQLAlchemy code the view has no items, so its welcome content shows', async () => {
+    api.progress.update({ files: [], filesUsingSqlAlchemy: 0, filesMigrated: 0, findingsLeft: 0, scan: { running: false, done: 0, total: 0 } });
+    assert.deepStrictEqual(api.progress.getChildren(), []);
+    await api.refresh();
+    assert.ok(api.progress.getChildren().length > 0);
+  });
+});
