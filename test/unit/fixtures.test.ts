@@ -22,6 +22,8 @@ const NEAR_MISS_DIR = path.join(FIXTURES, 'near-miss');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
 const OK_MARKER = /^# OK[ \t]*$/m;
 const RULE_FIXTURE_NAME = /^(SQA\d{3})(?:_[a-z0-9_]+)?\.py$/;
+// A fixture whose first line is `# sqla-upgrade-test: target-version=2.0` is analyzed and fixed for that target.
+const TARGET_DIRECTIVE = /^# sqla-upgrade-test: target-version=(1\.4-compatible|2\.0)[ \t]*\r?$/;
 
 const pythonFiles = (dir: string) => fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort();
 const ruleFixtures = pythonFiles(RULE_DIR);
@@ -81,14 +83,19 @@ interface Rendered {
   fixed: string;
 }
 
+function targetOf(text: string): { targetVersion?: '1.4-compatible' | '2.0' } {
+  const match = TARGET_DIRECTIVE.exec(text.split('\n')[0]);
+  return match ? { targetVersion: match[1] as '1.4-compatible' | '2.0' } : {};
+}
+
 function renderRuleFixture(engine: AnalysisEngine, file: string, code: string): Rendered {
   const text = fs.readFileSync(file, 'utf8');
-  const { findings, lines } = engine.analyzeText(text);
+  const { findings, lines } = engine.analyzeText(text, targetOf(text));
   const own = findings.filter((f) => f.code === code);
   const others = findings.filter((f) => f.code !== code);
   const marker = OK_MARKER.exec(text);
   const okLine = marker ? lines.lineOf(marker.index) : undefined;
-  const fix = engine.fixText(text, { codes: new Set([code]), includeReview: true });
+  const fix = engine.fixText(text, { ...targetOf(text), codes: new Set([code]), includeReview: true });
   const name = path.basename(file);
   const parts = [
     `# ${relative(file)}: ${code}, positions are LINE:COL from 1`,
@@ -182,7 +189,7 @@ describe('rule fixtures', () => {
           engine.countSyntaxErrors(rendered.fixed) <= engine.countSyntaxErrors(original),
           `the ${code} fixes of ${name} add syntax errors`,
         );
-        const again = engine.fixText(rendered.fixed, { codes: new Set([code]), includeReview: true });
+        const again = engine.fixText(rendered.fixed, { ...targetOf(original), codes: new Set([code]), includeReview: true });
         assert.equal(again.text, rendered.fixed, `a second ${code} fix run over ${name} changes the text again`);
       });
     });
