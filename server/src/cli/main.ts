@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { createTwoFilesPatch } from 'diff';
 import { AnalysisEngine } from '../engine/engine';
@@ -8,6 +9,8 @@ import { collectPythonFiles, readSource, writeAtomically } from './files';
 import { formatSarif, formatText, toReported, type ReportedFinding } from './formats';
 import { VERSION } from '../version';
 import type { AnalyzeOptions } from '../engine/analyze';
+import type { FixAllOptions } from '../fix/fixAll';
+import { ProjectTexts } from './project';
 import { findProjectConfig, ignoredCodesFor, isExcludedByConfig, type TargetVersion } from '../config/projectConfig';
 import { resolveSelectors } from '../config/selectors';
 import { baselineKey, baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineEntry } from './baseline';
@@ -148,6 +151,9 @@ async function check(args: string[], io: Output): Promise<number> {
   let inBaseline = 0;
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
+  // First pass: the models of every file, so that rules follow classes across files.
+  const project = new ProjectTexts(engine);
+  const inputs: Array<{ file: string; options: AnalyzeOptions; text: string }> = [];
   for (const file of files) {
     const selected = optionsForFile(file, cli, io, reportedConfigs);
     if (!selected) continue;
@@ -158,9 +164,13 @@ async function check(args: string[], io: Output): Promise<number> {
       failed = true;
       continue;
     }
-    const analysis = engine.analyzeText(source.text, selected.options);
+    inputs.push({ file, options: selected.options, text: source.text });
+    project.add(file, source.text, false);
+  }
+  for (const { file, options, text } of inputs) {
+    const analysis = engine.analyzeText(text, { ...options, models: project.models, filePath: path.resolve(file) });
     if (analysis.syntaxErrors > 0) io.err(`sqla-upgrade: ${file}: has syntax errors; code inside them is not analyzed\n`);
-    const prints = values.baseline || values['write-baseline'] ? fingerprints(source.text, analysis.lines, analysis.findings) : [];
+    const prints = values.baseline || values['write-baseline'] ? fingerprints(text, analysis.lines, analysis.findings) : [];
     const baseFile = values.baseline ?? values['write-baseline'];
     analysis.findings.forEach((finding, i) => {
       if (baseFile) {
@@ -205,14 +215,13 @@ async function fix(args: string[], io: Output): Promise<number> {
   const reportedConfigs = new Set<string>();
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
-  let changedFiles = 0;
-  let appliedFixes = 0;
-  let remaining = 0;
+  // First pass: every file's text and models; a fix may edit another file of the run.
+  const project = new ProjectTexts(engine);
+  const inputs: Array<{ file: string; options: FixAllOptions; original: string; bom?: boolean }> = [];
   for (const file of files) {
     const selected = optionsForFile(file, cli, io, reportedConfigs);
     if (!selected) continue;
     failed ||= selected.configFailed;
-    const options = { ...selected.options, includeReview: values.unsafe };
     const source = readSource(file);
     if (source.text === undefined) {
       io.err(`sqla-upgrade: ${file}: ${source.error}; left untouched\n`);
@@ -220,32 +229,47 @@ async function fix(args: string[], io: Output): Promise<number> {
       continue;
     }
     // A file that does not parse cleanly is never rewritten: a fix could not be checked against it.
-    if (engine.countSyntaxErrors(source.text) > 0) {
+    const editable = engine.countSyntaxErrors(source.text) === 0;
+    project.add(file, source.text, editable);
+    if (!editable) {
       io.err(`sqla-upgrade: ${file}: has syntax errors; left untouched\n`);
       failed = true;
       continue;
     }
-    const result = engine.fixText(source.text, options);
+    inputs.push({ file, options: { ...selected.options, includeReview: values.unsafe }, original: source.text, bom: source.bom });
+  }
+  let appliedFixes = 0;
+  for (const { file, options } of inputs) {
+    const filePath = path.resolve(file);
+    const result = engine.fixText(project.textOf(filePath)!, { ...options, models: project.models, filePath, acceptExternal: project.accept });
     for (const rejected of result.rejected) io.err(`sqla-upgrade: ${file}: ${rejected.code} fix "${rejected.title}" dropped: ${rejected.reason}\n`);
-    const left = engine.analyzeText(result.text, options).findings.length;
-    if (result.text === source.text) {
-      remaining += left;
+    project.set(filePath, result.text);
+    project.applyExternal(result.external);
+    appliedFixes += result.applied.length;
+  }
+  let changedFiles = 0;
+  let remaining = 0;
+  for (const { file, options, original, bom } of inputs) {
+    const filePath = path.resolve(file);
+    const text = project.textOf(filePath)!;
+    const findingsIn = (t: string) => engine.analyzeText(t, { ...options, models: project.models, filePath }).findings.length;
+    if (text === original) {
+      remaining += findingsIn(text);
       continue;
     }
-    if (values.diff) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, source.text, result.text, '', '', { context: 3 }));
+    if (values.diff) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, original, text, '', '', { context: 3 }));
     else {
       try {
-        writeAtomically(file, (source.bom ? '\uFEFF' : '') + result.text);
+        writeAtomically(file, (bom ? '\uFEFF' : '') + text);
       } catch (error) {
         io.err(`sqla-upgrade: ${file}: cannot write: ${(error as Error).message}; left untouched\n`);
         failed = true;
-        remaining += engine.analyzeText(source.text, options).findings.length;
+        remaining += findingsIn(original);
         continue;
       }
     }
-    remaining += left;
+    remaining += findingsIn(text);
     changedFiles++;
-    appliedFixes += result.applied.length;
   }
   const verb = values.diff ? 'would fix' : 'fixed';
   io.err(`sqla-upgrade: ${verb} ${appliedFixes} finding${appliedFixes === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}; ${remaining} left.\n`);

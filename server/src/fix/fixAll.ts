@@ -10,6 +10,18 @@ export interface FixAllOptions extends AnalyzeOptions {
   /** Only fixes of these codes. */
   codes?: ReadonlySet<string>;
   maxPasses?: number;
+  /**
+   * Asked before a fix that also edits other files is applied, with the external edits of the fixes
+   * accepted so far: false drops the fix (say, the other file changed). Absent, every such fix is taken.
+   */
+  acceptExternal?: (edits: ExternalEdits, accepted: readonly ExternalFix[]) => boolean;
+}
+
+export type ExternalEdits = NonNullable<Fix['externalEdits']>;
+
+/** A fix applied to this text whose edits to other files are the caller's to apply. */
+export interface ExternalFix extends AppliedFix {
+  externalEdits: ExternalEdits;
 }
 
 export interface AppliedFix {
@@ -26,6 +38,8 @@ export interface FixAllResult {
   applied: AppliedFix[];
   rejected: RejectedFix[];
   passes: number;
+  /** Edits to other files made by the applied fixes, one entry per fix. */
+  external: ExternalFix[];
 }
 
 /** ERROR and MISSING nodes: what a fix must never add. */
@@ -85,6 +99,10 @@ export function fixAll(parser: Parser, text: string, options: FixAllOptions = {}
   const applied: AppliedFix[] = [];
   const rejected: RejectedFix[] = [];
   const rejectedKeys = new Set<string>();
+  const external: ExternalFix[] = [];
+  const collectExternal = (f: Finding & { fix: Fix }) => {
+    if (f.fix.externalEdits?.length) external.push({ code: f.code, title: f.fix.title, externalEdits: f.fix.externalEdits });
+  };
   let current = text;
   let tree = parseText(parser, current);
   let passes = 0;
@@ -92,7 +110,20 @@ export function fixAll(parser: Parser, text: string, options: FixAllOptions = {}
     while (passes < maxPasses) {
       const { findings } = analyze(current, tree, options);
       const keyOf = (f: Finding) => `${f.code}\u0000${current.slice(f.start, f.end)}\u0000${f.fix?.title}`;
-      const wanted = findings.filter((f): f is Finding & { fix: Fix } => isFixWanted(f, options) && !rejectedKeys.has(keyOf(f)));
+      const candidates = findings.filter((f): f is Finding & { fix: Fix } => isFixWanted(f, options) && !rejectedKeys.has(keyOf(f)));
+      // A fix whose other-file edits cannot go in is dropped whole; each check counts the ones taken before it.
+      const tentative: ExternalFix[] = [];
+      const wanted = candidates.filter((f) => {
+        const edits = f.fix.externalEdits;
+        if (!edits?.length || !options.acceptExternal) return true;
+        if (options.acceptExternal(edits, [...external, ...tentative])) {
+          tentative.push({ code: f.code, title: f.fix.title, externalEdits: edits });
+          return true;
+        }
+        rejectedKeys.add(keyOf(f));
+        rejected.push({ code: f.code, title: f.fix.title, reason: `its edits to ${edits.map((e) => e.file).join(', ')} do not apply` });
+        return false;
+      });
       if (wanted.length === 0) break;
       passes++;
       const chosen = selectCompatible(wanted.map((f) => f.fix));
@@ -103,7 +134,10 @@ export function fixAll(parser: Parser, text: string, options: FixAllOptions = {}
         tree.delete();
         current = batch;
         tree = batchTree;
-        for (const f of chosenFindings) applied.push({ code: f.code, title: f.fix.title });
+        for (const f of chosenFindings) {
+          applied.push({ code: f.code, title: f.fix.title });
+          collectExternal(f);
+        }
         continue;
       }
       batchTree.delete();
@@ -122,10 +156,11 @@ export function fixAll(parser: Parser, text: string, options: FixAllOptions = {}
         current = sound.text;
         tree = sound.tree;
         applied.push({ code: sound.finding.code, title: sound.finding.fix.title });
+        collectExternal(sound.finding);
       }
     }
   } finally {
     tree.delete();
   }
-  return { text: current, applied, rejected, passes };
+  return { text: current, applied, rejected, passes, external };
 }

@@ -41,7 +41,7 @@ export const columnWithoutMapped: Rule = {
 function mappedColumnFix(model: ModuleModel, view: ProjectView, owner: ClassRef, assignment: ClassAssignment, isFlaskDb: FlaskDbTest): Fix | undefined {
   const call = assignment.value!;
   const fn = call.childForFieldName('function')!;
-  const owned = view.columns(owner).find((c) => c.owner === owner && c.column.attribute === assignment.name.text);
+  const owned = view.columns(owner).find((c) => c.owner.cls === owner.cls && c.column.attribute === assignment.name.text);
   const type = owned && view.columnPythonType(owned);
   if (!owned || !type) return undefined;
   const typeText = pythonTypeText(model, type, call);

@@ -3,7 +3,9 @@ import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { isBackrefCall, isRelationshipCall, keywordsOf, positionalArgs, relationshipFacts, type FlaskDbTest } from '../semantics/declarative';
 import type { ClassRef, ProjectView } from '../semantics/projectView';
-import { eolOf, flaskTestOf, imported, isLiteral, ormClassSites, viewOf } from './declarativeHelpers';
+import { calleeNamed, withAliases, eolOf, flaskTestOf, imported, isLiteral, ormClassSites, viewOf } from './declarativeHelpers';
+
+const RELATIONSHIP_NAMES = new Set(['relationship', 'relation']);
 
 /** Settings a backref takes over from its forward relationship, unless `backref()` sets them itself. */
 const INHERITED_FROM_FORWARD = ['viewonly', 'post_update', 'passive_updates', 'sync_backref'];
@@ -17,7 +19,7 @@ export const backrefRule: Rule = {
   id: 'backref',
   tier: 'legacy',
   fixable: 'review',
-  guide: { anchor: '2-0-migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
+  guide: { anchor: 'migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
   docs: {
     summary: 'relationship declared on one side only, through `backref`',
     what: 'Flags `relationship(..., backref="name")` and `relationship(..., backref=backref("name", ...))`.',
@@ -35,8 +37,9 @@ export const backrefRule: Rule = {
       if (site.kind.kind !== 'mapped') continue;
       for (const { value, name } of site.assignments) if (value) owners.set(value.id, { site: site.ref, attribute: name.text });
     }
+    const callees = withAliases(model, RELATIONSHIP_NAMES);
     for (const call of model.nodes('call')) {
-      if (!isRelationshipCall(model, call, isFlaskDb)) continue;
+      if (!calleeNamed(call, callees) || !isRelationshipCall(model, call, isFlaskDb)) continue;
       const facts = relationshipFacts(model, call, isFlaskDb);
       if (!facts.backrefArgument) continue;
       const owner = owners.get(call.id);
@@ -53,6 +56,7 @@ function backPopulatesFix(context: RuleContext, view: ProjectView, isFlaskDb: Fl
   const facts = relationshipFacts(model, call, isFlaskDb);
   const rel = owner.cls.relationships.find((r) => r.attribute === attribute);
   if (!rel || !facts.backref || !facts.backrefArgument || facts.backPopulates || facts.customJoin) return undefined;
+  if (!/^[A-Za-z_]\w*$/.test(facts.backref)) return undefined;
   const target = view.relationshipTarget(owner, rel);
   if (!target || view.classKind(target)?.kind !== 'mapped' || view.classKind(target)?.registry !== view.classKind(owner)?.registry) return undefined;
   if (target.file === owner.file && target.cls.name === owner.cls.name) return undefined;

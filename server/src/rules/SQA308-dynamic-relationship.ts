@@ -4,9 +4,11 @@ import type { ModuleModel } from '../semantics/model';
 import {
   isBackrefCall, isRelationshipCall, keywordsOf, relationshipFacts, sqlalchemyNameOf, stringValue, type ClassAssignment,
 } from '../semantics/declarative';
-import { flaskTestOf, imported, isMappedAnnotation, ormClassSites, viewOf } from './declarativeHelpers';
+import { calleeNamed, withAliases, flaskTestOf, imported, isMappedAnnotation, ormClassSites, viewOf } from './declarativeHelpers';
 
 const DYNAMIC_LOADERS = new Set(['sqlalchemy.orm.dynamic_loader']);
+/** The names the calls this rule reads are spelled with, as a cheap first test. */
+const CALLEE_NAMES = new Set(['relationship', 'relation', 'backref', 'dynamic_loader']);
 
 /**
  * SQA308 dynamic-relationship: `relationship(..., lazy="dynamic")`; in 2.0-only code it becomes
@@ -36,7 +38,9 @@ export const dynamicRelationship: Rule = {
       for (const assignment of site.assignments) if (assignment.value) assignments.set(assignment.value.id, assignment);
     }
     const message = '`lazy="dynamic"` is the legacy dynamic loader; 2.0 has `lazy="write_only"` with `WriteOnlyMapped[...]`';
+    const callees = withAliases(model, CALLEE_NAMES);
     for (const call of model.nodes('call')) {
+      if (!calleeNamed(call, callees)) continue;
       const fn = call.childForFieldName('function');
       if (fn && DYNAMIC_LOADERS.has(sqlalchemyNameOf(model, fn, isFlaskDb) ?? '')) {
         context.report(call, '`dynamic_loader()` is the legacy dynamic loader; 2.0 has `relationship(lazy="write_only")`');

@@ -28,7 +28,7 @@ export const relationAlias: Rule = {
   id: 'relation-alias',
   tier: 'removed',
   fixable: 'mixed',
-  guide: { anchor: '2-0-migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
+  guide: { anchor: 'migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
   docs: {
     summary: 'legacy alias of an ORM function (`relation`, `eagerload`, `*_all` loaders)',
     what: 'Flags uses of `relation()` and `eagerload()`, and of the loader options `joinedload_all()`, `subqueryload_all()`, `selectinload_all()`, `defaultload_all()`, `lazyload_all()`, `immediateload_all()` and `eagerload_all()`, imported from `sqlalchemy.orm`.',

@@ -10,7 +10,7 @@ export const ormModelInitOverride: Rule = {
   id: 'orm-model-init-override',
   tier: 'pitfall',
   fixable: 'none',
-  guide: { anchor: '2-0-migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
+  guide: { anchor: 'migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
   docs: {
     summary: '`__init__` defined on a mapped class',
     what: 'Flags an `__init__` method on a mapped class, or on a mixin that mapped classes use.',

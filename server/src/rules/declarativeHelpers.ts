@@ -5,7 +5,7 @@ import { ensureImported } from '../fix/imports';
 import { projectViewOf } from '../semantics/projectModels';
 import type { ClassKind, ClassRef, ProjectView } from '../semantics/projectView';
 import { classAssignments, type ClassAssignment, type FlaskDbTest } from '../semantics/declarative';
-import { moduleLevelClasses } from '../semantics/modelIndex';
+import { moduleLevelClasses } from '../semantics/moduleStatements';
 import { MAPPED_CONTAINERS, type PythonType } from '../semantics/declarativeNames';
 
 /** A module-level class of this file that takes part in mapping. */
@@ -131,6 +131,24 @@ export function topLevelStatement(node: Node): Node | undefined {
 
 export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** The names, plus the local names a module imports them under (`relationship as rel`). */
+export function withAliases(model: ModuleModel, names: ReadonlySet<string>): Set<string> {
+  const result = new Set(names);
+  for (const statement of model.nodes('import_from_statement')) {
+    for (const name of statement.childrenForFieldName('name')) {
+      if (name?.type === 'aliased_import' && names.has(name.childForFieldName('name')?.text ?? '')) result.add(name.childForFieldName('alias')?.text ?? '');
+    }
+  }
+  return result;
+}
+
+/** Whether a call's function is spelled with one of these names (`relationship(...)`, `orm.relationship(...)`): a cheap test before resolving it. */
+export function calleeNamed(call: Node, names: ReadonlySet<string>): boolean {
+  const fn = call.childForFieldName('function');
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+  return !!name && names.has(name);
 }
 
 /** Literal values (strings, numbers, True/False/None) read the same in any scope. */

@@ -31,7 +31,8 @@ export function flaskHeadOf(model: ModuleModel, node: Node): string | undefined 
 
 /** The text of a plain string literal (no f-string, no implicit concatenation), else undefined. */
 export function stringValue(node: Node | undefined): string | undefined {
-  if (node?.type !== 'string' || node.descendantsOfType('interpolation').length > 0) return undefined;
+  // The prefix test leaves out f-strings (and byte strings), so no interpolation can be inside.
+  if (node?.type !== 'string') return undefined;
   const match = /^[rRuU]?("""|'''|"|')([\s\S]*)\1$/.exec(node.text);
   return match && !match[2].includes('\\') ? match[2] : undefined;
 }
@@ -159,8 +160,9 @@ export interface ColumnFacts {
 }
 
 export function columnFacts(model: ModuleModel, call: Node, isFlaskDb: FlaskDbTest): ColumnFacts {
-  const facts: ColumnFacts = { primaryKey: boolValue(keywordValueOf(call, 'primary_key')) === true };
-  const nullable = boolValue(keywordValueOf(call, 'nullable'));
+  const keywords = keywordsOf(call);
+  const facts: ColumnFacts = { primaryKey: boolValue(keywords.get('primary_key')?.childForFieldName('value') ?? undefined) === true };
+  const nullable = boolValue(keywords.get('nullable')?.childForFieldName('value') ?? undefined);
   if (nullable !== undefined) facts.nullable = nullable;
   const args = positionalArgs(call);
   const first = stringValue(args[0]);

@@ -1,5 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
+import { moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
 import { FLASK_SQLALCHEMY } from './names';
 import { AS_DECLARATIVE, DECLARATIVE_BASE_CLASSES, DECLARATIVE_BASE_FACTORIES, REGISTRY_CLASSES, type PythonType } from './declarativeNames';
 import {
@@ -116,39 +117,6 @@ export function indexModule(model: ModuleModel, file: string): ModuleIndex {
     if (info) classes.set(info.name, info);
   }
   return { file, names, classes };
-}
-
-/** Block statements whose bodies still run in the module's scope. */
-const COMPOUND = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'block']);
-
-/** Statements that run in the module's scope, in source order: top-level ones and those in if/try/with/for blocks. */
-export function moduleLevelStatements(root: Node): Node[] {
-  const result: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const children = node.namedChildren.filter((n): n is Node => !!n);
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (COMPOUND.has(child.type)) stack.push(child);
-      else if (node.type === 'module' || node.type === 'block') result.push(child);
-    }
-  }
-  return result.sort((a, b) => a.startIndex - b.startIndex);
-}
-
-const classesCache = new WeakMap<ModuleModel, Node[]>();
-
-/** The module-level classes of a module (decorated or not), outside parse errors. */
-export function moduleLevelClasses(model: ModuleModel): Node[] {
-  let classes = classesCache.get(model);
-  if (!classes) {
-    classes = moduleLevelStatements(model.root)
-      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
-      .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
-    classesCache.set(model, classes);
-  }
-  return classes;
 }
 
 function indexImport(statement: Node, names: Map<string, NameDef>): void {

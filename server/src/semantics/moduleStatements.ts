@@ -1,0 +1,35 @@
+import type { Node } from '../parse/parser';
+import type { ModuleModel } from './model';
+
+/** Block statements whose bodies still run in the module's scope. */
+const COMPOUND = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'block']);
+
+/** Statements that run in the module's scope, in source order: top-level ones and those in if/try/with/for blocks. */
+export function moduleLevelStatements(root: Node): Node[] {
+  const result: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const children = node.namedChildren.filter((n): n is Node => !!n);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (COMPOUND.has(child.type)) stack.push(child);
+      else if (node.type === 'module' || node.type === 'block') result.push(child);
+    }
+  }
+  return result.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+const classesCache = new WeakMap<ModuleModel, Node[]>();
+
+/** The module-level classes of a module (decorated or not), outside parse errors. */
+export function moduleLevelClasses(model: ModuleModel): Node[] {
+  let classes = classesCache.get(model);
+  if (!classes) {
+    classes = moduleLevelStatements(model.root)
+      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+      .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
+    classesCache.set(model, classes);
+  }
+  return classes;
+}
