@@ -1,6 +1,8 @@
 import {
-  CodeActionKind, DidChangeConfigurationNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, createConnection,
+  CodeActionKind, DidChangeConfigurationNotification, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, TextDocumentSyncKind,
+  createConnection,
 } from 'vscode-languageserver/node';
+import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { AnalysisEngine } from './engine/engine';
 import { DocumentStore } from './lsp/documents';
@@ -8,13 +10,15 @@ import { FIX_ALL_KIND, LanguageService, MIGRATE_FILE_COMMAND, type MigrateFileAr
 import { SettingsCache } from './lsp/settings';
 import { WorkspaceIndex, relativePath } from './lsp/workspace';
 import { workspaceMigration } from './lsp/workspaceMigration';
-import { ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
+import { ImportRuntimeWarningsRequest, ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
+import { RuntimeWarnings, RuntimeWarningsError } from './cli/runtimeWarnings';
 import { formatMarkdown, formatSarif, type ReportedFinding } from './cli/formats';
 import { ruleByCode } from './rules/index';
 import { ruleMarkdown } from './rules/docs';
 import { defaultSeverity } from './rules/types';
 import { VERSION } from './version';
 import { clearProjectConfigCache } from './config/projectConfig';
+import { ProjectModels } from './semantics/projectModels';
 
 const connection = createConnection(ProposedFeatures.all);
 const settings = new SettingsCache(connection);
@@ -22,7 +26,9 @@ let folderUris: string[] = [];
 const ready = AnalysisEngine.create().then((engine) => {
   const store = new DocumentStore(engine.parser);
   const service = new LanguageService(connection, engine.parser, store, settings);
-  const index = new WorkspaceIndex(connection, engine, settings, (uri) => !!store.get(uri));
+  const models = new ProjectModels(engine.parser);
+  service.models = models;
+  const index = new WorkspaceIndex(connection, engine, settings, (uri) => !!store.get(uri), models);
   service.isExcluded = (uri, current) => index.isExcluded(uri, current);
   return { engine, store, service, index };
 });
@@ -161,6 +167,22 @@ connection.onRequest(WorkspaceMigrationRequest.type, async (params) => {
 connection.onRequest(RuleDocumentationRequest.type, ({ code }) => {
   const rule = ruleByCode(code);
   return rule ? ruleMarkdown(rule, 1) : null;
+});
+connection.onRequest(ImportRuntimeWarningsRequest.type, async ({ file }) => {
+  const { store, service } = await ready;
+  // Reads the recorded file and nothing else: no workspace code runs.
+  let target = file.startsWith('file:') ? URI.parse(file).fsPath : file;
+  if (!path.isAbsolute(target) && folderUris.length > 0) target = path.join(URI.parse(folderUris[0]).fsPath, target);
+  let warnings: RuntimeWarnings;
+  try {
+    warnings = RuntimeWarnings.read(target);
+  } catch (error) {
+    if (error instanceof RuntimeWarningsError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+    throw error;
+  }
+  service.runtimeWarnings = warnings;
+  for (const entry of store.all()) scheduleDiagnostics(entry.document.uri);
+  return { warnings: warnings.records.length, files: warnings.fileCount };
 });
 connection.onRequest(ReportRequest.type, async ({ format }) => {
   const { index } = await ready;

@@ -12,11 +12,14 @@ import { ruleByCode } from '../rules/index';
 import { ruleMarkdown } from '../rules/docs';
 import type { Finding, TextEdit } from '../rules/types';
 import type { DocumentStore, OpenDocument } from './documents';
-import { SOURCE, toDiagnostic, toLspEdit } from './convert';
+import { SOURCE, confirmedAtRuntime, runtimeWarningDiagnostic, toDiagnostic, toLspEdit } from './convert';
 import type { Settings, SettingsCache } from './settings';
 import { summarize } from './workspace';
 import { projectOptions } from './projectOptions';
+import { URI } from 'vscode-uri';
+import type { ProjectModels } from '../semantics/projectModels';
 import type { FindingSummary } from '../protocol';
+import { findingRanges, runtimeWarningSuppressed, type RuntimeWarnings } from '../cli/runtimeWarnings';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 export const MIGRATE_FILE_COMMAND = 'sqlaUpgrade.server.migrateFile';
@@ -52,8 +55,12 @@ export class LanguageService {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** Whether the client can fill in a code action's edit later (`codeAction/resolve`). */
   resolveSupport = false;
+  /** Mapped classes across the workspace, for cross-file answers; set by the server. */
+  models: ProjectModels | undefined;
   /** Whether the user's `sqlaUpgrade.exclude` globs leave this document out. */
   isExcluded: (uri: string, settings: Settings) => boolean = () => false;
+  /** Warnings recorded while the program ran (`sqlaUpgrade/importRuntimeWarnings`). */
+  runtimeWarnings: RuntimeWarnings | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -69,10 +76,20 @@ export class LanguageService {
     if (cached && cached.version === entry.document.version) return cached;
     // A document its project excludes is still parsed, but gets no findings.
     const options = projectOptions(uri);
-    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, options ?? { select: new Set() });
+    const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
+    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, { ...(options ?? { select: new Set() }), filePath, models: this.models });
+    if (filePath && this.models) this.models.update(filePath, model);
+    // Fixes that edit other files need a multi-file edit; the editor's single-document actions leave them out.
+    for (const finding of findings) if (finding.fix?.externalEdits?.length) finding.fix = undefined;
     const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy };
     this.analyses.set(uri, fresh);
     return fresh;
+  }
+
+  /** Options fix-all needs to see what the analysis saw: the project config and the model index. */
+  private fileOptions(uri: string) {
+    const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
+    return { ...(projectOptions(uri) ?? { select: new Set<string>() }), filePath, models: this.models };
   }
 
   forget(uri: string): void {
@@ -88,8 +105,27 @@ export class LanguageService {
     if (!current) return undefined;
     if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
     const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
-    const diagnostics = findings.map((f) => toDiagnostic(current.document, f, settings)).filter((d): d is Diagnostic => !!d);
+    const runtime = this.runtimeMatch(uri, findings, lines);
+    const diagnostics = findings
+      .map((f, i) => {
+        const diagnostic = toDiagnostic(current.document, f, settings);
+        return diagnostic && runtime?.confirmed[i] ? confirmedAtRuntime(diagnostic) : diagnostic;
+      })
+      .filter((d): d is Diagnostic => !!d);
+    for (const warning of runtime?.unmatched ?? []) {
+      if (runtimeWarningSuppressed(lines, warning.line - 1)) continue;
+      const diagnostic = runtimeWarningDiagnostic(current.document, lines, warning, settings);
+      if (diagnostic) diagnostics.push(diagnostic);
+    }
     return { version, diagnostics, summary: summarize(findings, lines, settings), usesSqlAlchemy };
+  }
+
+  /** Recorded warnings of a file on disk against its findings (all of them, also those the settings turn off). */
+  private runtimeMatch(uri: string, findings: Finding[], lines: LineIndex) {
+    if (!this.runtimeWarnings) return undefined;
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return undefined;
+    return this.runtimeWarnings.match(parsed.fsPath, findingRanges(findings, lines), lines.lineCount);
   }
 
   hover(params: HoverParams): Hover | undefined {
@@ -172,7 +208,7 @@ export class LanguageService {
     const settings: Settings = await this.settings.get(args.uri);
     const includeReview = args.includeReview ?? settings.fix.includeReview;
     const text = entry.document.getText();
-    const result = fixAll(this.parser, text, { includeReview });
+    const result = fixAll(this.parser, text, { includeReview, ...this.fileOptions(args.uri), acceptExternal: () => false });
     if (result.text === text) return { applied: false, fixes: 0, reason: 'nothing to fix' };
     const edit = this.versionedEdit(entry, diffEdits(text, result.text));
     const response = await this.connection.workspace.applyEdit({ label: 'Migrate file to SQLAlchemy 2.0', edit });
@@ -202,7 +238,7 @@ export class LanguageService {
 
   private fixAllEdit(entry: OpenDocument, data: FixAllData): WorkspaceEdit | undefined {
     const text = entry.document.getText();
-    const result = fixAll(this.parser, text, { includeReview: data.includeReview, codes: data.codes && new Set(data.codes) });
+    const result = fixAll(this.parser, text, { includeReview: data.includeReview, codes: data.codes && new Set(data.codes), ...this.fileOptions(data.uri), acceptExternal: () => false });
     if (result.text === text) return undefined;
     return this.versionedEdit(entry, diffEdits(text, result.text));
   }

@@ -4,6 +4,9 @@ import { URI } from 'vscode-uri';
 import { minimatch } from 'minimatch';
 import type { Connection } from 'vscode-languageserver';
 import { AnalysisEngine } from '../engine/engine';
+import { analyze } from '../engine/analyze';
+import { parseText } from '../parse/parser';
+import type { ProjectModels } from '../semantics/projectModels';
 import type { LineIndex } from '../engine/lines';
 import { collectPythonFiles, readSource } from '../cli/files';
 import { ruleByCode } from '../rules/index';
@@ -59,6 +62,8 @@ export class WorkspaceIndex {
     private readonly settings: SettingsCache,
     /** Open documents are analyzed from the editor's text, not from disk. */
     private readonly isOpen: (uri: string) => boolean,
+    /** Mapped classes of the whole workspace, shared with the open-document analysis. */
+    readonly models: ProjectModels,
   ) {}
 
   setFolders(uris: string[]): void {
@@ -128,6 +133,8 @@ export class WorkspaceIndex {
   }
 
   fileDeleted(uri: string): void {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme === 'file') this.models.remove(parsed.fsPath);
     if (this.files.delete(uri)) this.changed();
   }
 
@@ -166,8 +173,15 @@ export class WorkspaceIndex {
       this.files.delete(uri);
       return;
     }
-    const analysis = this.engine.analyzeText(source.text, options);
-    this.files.set(uri, { uri, usesSqlAlchemy: analysis.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
+    const tree = parseText(this.engine.parser, source.text);
+    try {
+      const analysis = analyze(source.text, tree, { ...options, filePath: file, models: this.models });
+      // The mapped classes of every file feed the cross-file answers (relationship sides, column types).
+      this.models.update(file, analysis.model);
+      this.files.set(uri, { uri, usesSqlAlchemy: analysis.model.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
+    } finally {
+      tree.delete();
+    }
   }
 
   /** Tells the client, at most every 150 ms, that the report changed. */

@@ -8,6 +8,8 @@ import type { WorkspaceMigrationParams, WorkspaceMigrationResult } from '../prot
 import type { DocumentStore } from './documents';
 import { toLspEdit } from './convert';
 import { readFileText, type WorkspaceIndex } from './workspace';
+import { projectOptions } from './projectOptions';
+import { URI } from 'vscode-uri';
 
 const SAFE = 'sqla-upgrade.safe';
 const REVIEW = 'sqla-upgrade.review';
@@ -40,7 +42,9 @@ export function workspaceMigration(parser: Parser, store: DocumentStore, index: 
       skipped.push({ uri, reason: 'has syntax errors' });
       continue;
     }
-    const result = fixAll(parser, text, { includeReview: params.includeReview, codes });
+    const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
+    // Cross-file fixes are left out here until the edit carries their other files along.
+    const result = fixAll(parser, text, { ...(projectOptions(uri) ?? { select: new Set<string>() }), includeReview: params.includeReview, codes, filePath, models: index.models, acceptExternal: () => false });
     if (result.text === text) continue;
     fixes += result.applied.length;
     const document = open?.document ?? TextDocument.create(uri, 'python', 0, text);
