@@ -2,6 +2,10 @@ import type { Rule } from './types';
 import { SUPPRESSION_PATTERN } from '../engine/suppression';
 import { ruleByCode } from './index';
 
+/** Not a rule, but a code a comment may silence: a recorded runtime warning no finding explains. */
+const RUNTIME_WARNING_CODE = 'SQA000';
+const isKnown = (code: string) => !!ruleByCode(code) || code.toUpperCase() === RUNTIME_WARNING_CODE;
+
 /**
  * SQA001 unknown-suppression-code: `# sqla-upgrade: ignore[...]` naming a code that does not exist.
  */
@@ -27,9 +31,9 @@ export const unknownSuppressionCode: Rule = {
       if (!match || match[1] === undefined) continue;
       const listStart = comment.startIndex + match.index + match[0].indexOf('[') + 1;
       const entries = [...match[1].matchAll(/[^,\s][^,]*/g)].map((m) => ({ code: m[0].trim(), start: listStart + m.index! }));
-      const known = entries.filter((e) => ruleByCode(e.code));
+      const known = entries.filter((e) => isKnown(e.code));
       for (const entry of entries) {
-        if (ruleByCode(entry.code)) continue;
+        if (isKnown(entry.code)) continue;
         const remaining = known.map((e) => e.code.toUpperCase()).join(', ');
         // With nothing left, the whole comment goes, with the spaces before it.
         const commentStart = comment.startIndex;
