@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest, type ReportFormat,
+  ImportRuntimeWarningsRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest, type ImportRuntimeWarningsResult,
+  type ReportFormat,
 } from '../../server/src/protocol';
 import type { ProgressNode, ProgressTreeProvider } from './progressView';
 
@@ -73,6 +74,35 @@ const FORMATS: Array<{ label: string; format: ReportFormat; extension: string }>
   { label: 'SARIF', format: 'sarif', extension: 'sarif' },
 ];
 
+/**
+ * Sends a file of warnings recorded by `python/sqla_upgrade_warnings` to the server, which marks
+ * the findings they confirm. The file is only read, never run, so this works in untrusted workspaces.
+ */
+async function importRuntimeWarnings(context: CommandContext, uri?: vscode.Uri): Promise<ImportRuntimeWarningsResult | undefined> {
+  const client = runningClient(context);
+  if (!client) return undefined;
+  const target = uri ?? (await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: 'Import',
+    title: 'Runtime warnings recorded with SQLA_UPGRADE_WARNINGS',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { 'JSON lines': ['jsonl', 'json'], 'All files': ['*'] },
+  }))?.[0];
+  if (!target) return undefined;
+  if (target.scheme !== 'file') {
+    void vscode.window.showWarningMessage('SQLAlchemy Upgrade: runtime warnings are read from a file on disk.');
+    return undefined;
+  }
+  try {
+    const result = await client.sendRequest(ImportRuntimeWarningsRequest.type, { file: target.fsPath });
+    void vscode.window.showInformationMessage(`SQLAlchemy Upgrade: imported ${result.warnings} runtime warning${result.warnings === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
+    return result;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`SQLAlchemy Upgrade: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Every command of the extension, by id; registered in one place. */
 export function commandTable(context: CommandContext): Record<string, (...args: any[]) => unknown> {
   return {
@@ -133,6 +163,7 @@ export function commandTable(context: CommandContext): Record<string, (...args: 
       if (!args?.target) void vscode.window.showInformationMessage(`SQLAlchemy Upgrade: report written to ${vscode.workspace.asRelativePath(target)}.`);
       return text;
     },
+    'sqlaUpgrade.importRuntimeWarnings': (uri?: vscode.Uri) => importRuntimeWarnings(context, uri),
     'sqlaUpgrade.restartServer': async () => {
       await context.client()?.restart();
     },

@@ -93,3 +93,27 @@ export namespace RuleDocumentationRequest {
   export const method = 'sqlaUpgrade/ruleDocumentation';
   export const type = new RequestType<{ code: string }, string | null, void>(method);
 }
+
+export interface ImportRuntimeWarningsParams {
+  /** The recorded JSON-lines file: a path (relative ones against the first workspace folder) or a `file:` URI. */
+  file: string;
+}
+
+export interface ImportRuntimeWarningsResult {
+  /** Distinct warnings read. */
+  warnings: number;
+  /** Files they were recorded in. */
+  files: number;
+}
+
+/**
+ * Replaces the runtime warnings the server holds with those of a file recorded by
+ * `python/sqla_upgrade_warnings`, and publishes the open documents' diagnostics again: findings
+ * on a recorded line are marked confirmed at runtime, other recorded lines get an SQA000
+ * diagnostic. The server only reads the file. A file that is not warning records is refused
+ * with an error and the warnings held before are kept.
+ */
+export namespace ImportRuntimeWarningsRequest {
+  export const method = 'sqlaUpgrade/importRuntimeWarnings';
+  export const type = new RequestType<ImportRuntimeWarningsParams, ImportRuntimeWarningsResult, void>(method);
+}

@@ -3,6 +3,7 @@ import { defaultSeverity, guideUrl, type Finding } from '../rules/types';
 import type { LineIndex } from '../engine/lines';
 import * as nodePath from 'path';
 import { pathToFileURL } from 'url';
+import { CONFIRMED_SUFFIX, RUNTIME_WARNING_CODE, RUNTIME_WARNING_ID } from './runtimeWarnings';
 
 /** One finding as the CLI reports it; `line`/`column` are 1-based, columns in UTF-16 code units. */
 export interface ReportedFinding {
@@ -17,6 +18,8 @@ export interface ReportedFinding {
   severity: string;
   message: string;
   fix: { safety: 'safe' | 'review'; title: string } | null;
+  /** Present only when runtime warnings were given: a recorded warning lies on the finding's lines. */
+  confirmedAtRuntime?: boolean;
 }
 
 export function toReported(path: string, finding: Finding, lines: LineIndex): ReportedFinding {
@@ -40,7 +43,8 @@ export function toReported(path: string, finding: Finding, lines: LineIndex): Re
 export function formatText(findings: ReportedFinding[]): string {
   const lines = findings.map((f) => {
     const mark = f.fix ? (f.fix.safety === 'safe' ? ' [*]' : ' [review]') : '';
-    return `${f.path}:${f.line}:${f.column}: ${f.code}${mark} ${f.message}`;
+    const confirmed = f.confirmedAtRuntime && f.code !== RUNTIME_WARNING_CODE ? CONFIRMED_SUFFIX : '';
+    return `${f.path}:${f.line}:${f.column}: ${f.code}${mark} ${f.message}${confirmed}`;
   });
   const safe = findings.filter((f) => f.fix?.safety === 'safe').length;
   const review = findings.filter((f) => f.fix?.safety === 'review').length;
@@ -64,8 +68,21 @@ export function sarifUri(file: string): string {
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
+/** SQA000 is no rule: it stands for a recorded warning that no finding explains. */
+const RUNTIME_WARNING_DESCRIPTOR = {
+  id: RUNTIME_WARNING_CODE,
+  name: RUNTIME_WARNING_ID,
+  shortDescription: { text: 'a SQLAlchemy deprecation warning recorded at run time that no rule explains' },
+  fullDescription: { text: 'SQLAlchemy raised this deprecation warning while the program ran, on a line where the static analysis found nothing.' },
+  helpUri: 'https://docs.sqlalchemy.org/en/20/changelog/migration_20.html',
+  defaultConfiguration: { level: 'warning' },
+  properties: { tier: 'removed', fix: 'none' },
+};
+
 export function formatSarif(findings: ReportedFinding[], version: string): string {
   const codes = [...new Set(RULES.map((r) => r.code))];
+  const withRuntime = findings.some((f) => f.code === RUNTIME_WARNING_CODE);
+  if (withRuntime) codes.push(RUNTIME_WARNING_CODE);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -77,6 +94,7 @@ export function formatSarif(findings: ReportedFinding[], version: string): strin
             version,
             informationUri: 'https://docs.sqlalchemy.org/en/20/changelog/migration_20.html',
             rules: codes.map((code) => {
+              if (code === RUNTIME_WARNING_CODE) return RUNTIME_WARNING_DESCRIPTOR;
               const rule = ruleByCode(code)!;
               return {
                 id: rule.code,
@@ -103,6 +121,7 @@ export function formatSarif(findings: ReportedFinding[], version: string): strin
               },
             },
           ],
+          ...(f.confirmedAtRuntime === undefined ? {} : { properties: { confirmedAtRuntime: f.confirmedAtRuntime } }),
         })),
       },
     ],

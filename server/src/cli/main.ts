@@ -14,6 +14,7 @@ import { ProjectTexts } from './project';
 import { findProjectConfig, ignoredCodesFor, isExcludedByConfig, type TargetVersion } from '../config/projectConfig';
 import { resolveSelectors } from '../config/selectors';
 import { baselineKey, baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineEntry } from './baseline';
+import { RuntimeWarningCheck } from './runtimeWarnings';
 
 
 const USAGE = `Usage: sqla-upgrade <command> [options]
@@ -26,6 +27,8 @@ Commands:
       --target-version 1.4-compatible|2.0   which SQLAlchemy the fixed code must run on
       --baseline FILE  report only findings that are not in FILE
       --write-baseline FILE   record today's findings in FILE
+      --runtime-warnings FILE   warnings recorded while the code ran (python/sqla_upgrade_warnings):
+                       mark the findings they confirm, report the others as SQA000
   fix [PATH...]      rewrite files with safe fixes
       --unsafe         also apply fixes that need review
       --diff           print a unified diff instead of writing
@@ -130,6 +133,7 @@ async function check(args: string[], io: Output): Promise<number> {
       'target-version': { type: 'string' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
+      'runtime-warnings': { type: 'string' },
     },
   });
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not '${values.format}'`);
@@ -142,6 +146,13 @@ async function check(args: string[], io: Output): Promise<number> {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+  }
+  let runtime: RuntimeWarningCheck | undefined;
+  try {
+    runtime = values['runtime-warnings'] === undefined ? undefined : RuntimeWarningCheck.load(values['runtime-warnings']);
+  } catch (error) {
+    io.err(`sqla-upgrade: ${(error as Error).message}\n`);
+    return 2;
   }
   const { files, problems } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
   const engine = await AnalysisEngine.create();
@@ -172,6 +183,7 @@ async function check(args: string[], io: Output): Promise<number> {
     if (analysis.syntaxErrors > 0) io.err(`sqla-upgrade: ${file}: has syntax errors; code inside them is not analyzed\n`);
     const prints = values.baseline || values['write-baseline'] ? fingerprints(text, analysis.lines, analysis.findings) : [];
     const baseFile = values.baseline ?? values['write-baseline'];
+    runtime?.addFile(file, analysis.lines, analysis.findings);
     analysis.findings.forEach((finding, i) => {
       if (baseFile) {
         const entry = { path: baselinePath(baseFile, file), code: finding.code, fingerprint: prints[i] };
@@ -189,6 +201,7 @@ async function check(args: string[], io: Output): Promise<number> {
     io.err(`sqla-upgrade: wrote ${baselineEntries.length} finding${baselineEntries.length === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
     return failed ? 2 : 0;
   }
+  if (runtime) io.err(runtime.merge(reported) + '\n');
   if (values.format === 'json') io.out(JSON.stringify(reported, null, 2) + '\n');
   else if (values.format === 'sarif') io.out(formatSarif(reported, VERSION));
   else io.out(formatText(reported));

@@ -1,7 +1,7 @@
 /**
  * Deprecation warnings recorded while a program ran (by `python/sqla_upgrade_warnings`), matched
- * against the static findings: a finding whose lines hold a recorded warning is confirmed at run
- * time, and a warning no finding explains is reported on its own (code SQA000). Shared by the
+ * against the static findings: a finding whose lines (or statement) hold a recorded warning is
+ * confirmed at run time, and a warning no finding explains is reported on its own (code SQA000). Shared by the
  * CLI (`check --runtime-warnings`) and the language server (`sqlaUpgrade/importRuntimeWarnings`).
  * Only reads the file; nothing is ever run.
  */
@@ -43,7 +43,7 @@ export function parseRuntimeWarnings(text: string, source: string, baseDir = pro
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new RuntimeWarningsError(`${where}: not a JSON object (${(error as Error).message})`);
+      throw new RuntimeWarningsError(`${where}: not valid JSON (${(error as Error).message}); expected one warning record per line`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RuntimeWarningsError(`${where}: not a JSON object`);
     const record = value as Record<string, unknown>;
@@ -73,7 +73,8 @@ export function readRuntimeWarnings(file: string): RuntimeWarning[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RuntimeWarningsError(`cannot read runtime warnings ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new RuntimeWarningsError(`cannot read runtime warnings ${file}: ${reason}`);
   }
   return parseRuntimeWarnings(text, file, path.dirname(path.resolve(file)));
 }
@@ -98,6 +99,7 @@ export interface LineRange {
 /** The records of one import, by file. */
 export class RuntimeWarnings {
   private readonly byFile = new Map<string, RuntimeWarning[]>();
+  private readonly keys = new Map<string, string>();
 
   constructor(readonly records: RuntimeWarning[]) {
     for (const record of records) {
@@ -118,20 +120,113 @@ export class RuntimeWarnings {
   }
 
   forFile(file: string): RuntimeWarning[] {
-    return this.byFile.get(pathKey(file)) ?? [];
+    if (this.byFile.size === 0) return [];
+    let key = this.keys.get(file);
+    if (key === undefined) {
+      key = pathKey(file);
+      this.keys.set(file, key);
+    }
+    return this.byFile.get(key) ?? [];
   }
 
   /**
-   * Which findings of `file` hold a recorded warning on one of their lines, and the warnings of
-   * the file that no finding holds. A warning past the end of the file (recorded on an older
-   * version of it) is dropped.
+   * Which findings of `file` a recorded warning confirms, and the warnings of the file that no
+   * finding explains. A warning confirms a finding on whose lines it lies; given the file's text,
+   * also one in the same statement: Python reports a call that spans lines at its first line, while
+   * a finding may flag an argument further down. A warning past the end of the file (recorded on
+   * an older version of it) is dropped.
    */
-  match(file: string, ranges: LineRange[], lineCount = Infinity): { confirmed: boolean[]; unmatched: RuntimeWarning[] } {
-    const warnings = this.forFile(file).filter((w) => w.line <= lineCount);
-    const confirmed = ranges.map((r) => warnings.some((w) => r.line <= w.line && w.line <= r.endLine));
-    const unmatched = warnings.filter((w) => !ranges.some((r) => r.line <= w.line && w.line <= r.endLine));
+  match(file: string, ranges: LineRange[], lines?: LineIndex): { confirmed: boolean[]; unmatched: RuntimeWarning[] } {
+    const warnings = this.forFile(file).filter((w) => !lines || w.line <= lines.lineCount);
+    if (warnings.length === 0) return { confirmed: ranges.map(() => false), unmatched: [] };
+    const statements = lines && statementSpans(lines);
+    const explains = (r: LineRange, w: RuntimeWarning) => {
+      if (r.line <= w.line && w.line <= r.endLine) return true;
+      if (!statements) return false;
+      return statements.first[w.line - 1] + 1 <= r.endLine && r.line <= statements.last[w.line - 1] + 1;
+    };
+    const confirmed = ranges.map((r) => warnings.some((w) => explains(r, w)));
+    const unmatched = warnings.filter((w) => !ranges.some((r) => explains(r, w)));
     return { confirmed, unmatched };
   }
+}
+
+/** For each 0-based line, the first and last lines of the statement (logical line) it belongs to. */
+export interface StatementSpans {
+  first: Int32Array;
+  last: Int32Array;
+}
+
+const spansCache = new WeakMap<LineIndex, StatementSpans>();
+
+/**
+ * Python's logical lines: a statement continues past a line break inside brackets, inside a
+ * triple-quoted string or after a backslash. Strings and comments are skipped so that their
+ * brackets do not count. A line in no statement (blank, comment) is its own span.
+ */
+export function statementSpans(lines: LineIndex): StatementSpans {
+  const cached = spansCache.get(lines);
+  if (cached) return cached;
+  const text = lines.text;
+  const first = new Int32Array(lines.lineCount);
+  const last = new Int32Array(lines.lineCount);
+  let line = 0;
+  let start = 0;
+  let depth = 0;
+  let quote = '';
+  const close = () => {
+    for (let l = start; l <= line && l < first.length; l++) {
+      first[l] = start;
+      last[l] = line;
+    }
+    start = line + 1;
+  };
+  // The length of the line break at i (\n, \r\n or a lone \r), 0 when there is none.
+  const breakAt = (i: number) => (text[i] === '\n' ? 1 : text[i] === '\r' ? (text[i + 1] === '\n' ? 2 : 1) : 0);
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    const lineBreak = breakAt(i);
+    if (quote) {
+      if (ch === '\\') {
+        const escaped = breakAt(i + 1);
+        if (escaped) line++;
+        i += 1 + (escaped || 1);
+      } else if (text.startsWith(quote, i)) {
+        i += quote.length;
+        quote = '';
+      } else if (lineBreak && quote.length === 3) {
+        line++;
+        i += lineBreak;
+      } else if (lineBreak) {
+        quote = ''; // An unterminated one-line string ends with its line.
+      } else {
+        i++;
+      }
+      continue;
+    }
+    if (lineBreak) {
+      if (depth === 0) close();
+      line++;
+      i += lineBreak;
+    } else if (ch === '#') {
+      while (i < text.length && !breakAt(i)) i++;
+    } else if (ch === '"' || ch === "'") {
+      quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      i += quote.length;
+    } else if (ch === '\\' && breakAt(i + 1)) {
+      line++;
+      i += 1 + breakAt(i + 1);
+    } else {
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+      i++;
+    }
+  }
+  close();
+  const spans = { first, last };
+  spansCache.set(lines, spans);
+  return spans;
 }
 
 /** The message of an SQA000 entry: the warning's category and text. */
@@ -170,6 +265,7 @@ export function runtimeWarningSuppressed(lines: LineIndex, line: number): boolea
 export class RuntimeWarningCheck {
   private readonly files: string[] = [];
   private readonly extras = new Map<string, ReportedFinding[]>();
+  private readonly lines = new Map<string, LineIndex>();
 
   constructor(readonly warnings: RuntimeWarnings) {}
 
@@ -184,7 +280,8 @@ export class RuntimeWarningCheck {
    */
   addFile(file: string, lines: LineIndex, findings: Finding[]): void {
     this.files.push(file);
-    const { unmatched } = this.warnings.match(file, findingRanges(findings, lines), lines.lineCount);
+    if (this.warnings.forFile(file).length > 0) this.lines.set(file, lines);
+    const { unmatched } = this.warnings.match(file, findingRanges(findings, lines), lines);
     const extras: ReportedFinding[] = [];
     for (const warning of unmatched) {
       const line = warning.line - 1;
@@ -210,32 +307,31 @@ export class RuntimeWarningCheck {
     this.extras.set(file, extras);
   }
 
-  /** The reported findings marked confirmed or not, with the SQA000 entries in line order within each file. */
-  finish(reported: ReportedFinding[]): ReportedFinding[] {
+  /**
+   * Marks each reported finding confirmed or not and inserts the SQA000 entries, in line order
+   * within each file; `reported` is changed in place. Returns a one-line account for standard error.
+   */
+  merge(reported: ReportedFinding[]): string {
     const byPath = new Map<string, ReportedFinding[]>();
     for (const finding of reported) {
-      const { confirmed } = this.warnings.match(finding.path, [finding]);
-      const marked = { ...finding, confirmedAtRuntime: confirmed[0] };
+      finding.confirmedAtRuntime = this.warnings.match(finding.path, [finding], this.lines.get(finding.path)).confirmed[0];
       const list = byPath.get(finding.path) ?? [];
-      list.push(marked);
+      list.push(finding);
       byPath.set(finding.path, list);
     }
-    const result: ReportedFinding[] = [];
+    const confirmed = reported.filter((f) => f.confirmedAtRuntime).length;
+    let unexplained = 0;
+    reported.length = 0;
     for (const file of this.files) {
-      const merged = [...(byPath.get(file) ?? []), ...(this.extras.get(file) ?? [])];
+      const extras = this.extras.get(file) ?? [];
+      unexplained += extras.length;
+      const merged = [...(byPath.get(file) ?? []), ...extras];
       byPath.delete(file);
       merged.sort((a, b) => a.line - b.line || a.column - b.column);
-      result.push(...merged);
+      for (const finding of merged) reported.push(finding);
     }
-    for (const rest of byPath.values()) result.push(...rest);
-    return result;
-  }
-
-  /** A one-line account for standard error. */
-  static summary(findings: ReportedFinding[]): string {
-    const confirmed = findings.filter((f) => f.code !== RUNTIME_WARNING_CODE && f.confirmedAtRuntime).length;
-    const unexplained = findings.filter((f) => f.code === RUNTIME_WARNING_CODE).length;
+    for (const rest of byPath.values()) for (const finding of rest) reported.push(finding);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    return `${plural(confirmed, 'finding')} confirmed at runtime; ${plural(unexplained, 'runtime warning')} no rule explains (${RUNTIME_WARNING_CODE}).`;
+    return `sqla-upgrade: ${plural(confirmed, 'finding')} confirmed at runtime; ${plural(unexplained, 'runtime warning')} that no finding explains (${RUNTIME_WARNING_CODE}).`;
   }
 }

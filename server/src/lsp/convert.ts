@@ -3,6 +3,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCode } from '../rules/index';
 import { defaultSeverity, guideUrl, type Finding, type TextEdit } from '../rules/types';
 import type { Settings } from './settings';
+import type { LineIndex } from '../engine/lines';
+import { CONFIRMED_SUFFIX, RUNTIME_WARNING_CODE, RUNTIME_WARNING_ID, lineSpan, runtimeWarningMessage, type RuntimeWarning } from '../cli/runtimeWarnings';
 
 export const SOURCE = 'sqla-upgrade';
 
@@ -34,5 +36,26 @@ export function toDiagnostic(document: TextDocument, finding: Finding, settings:
     source: SOURCE,
     message: finding.message,
     data: { id: finding.id, fix: finding.fix ? finding.fix.safety : null },
+  };
+}
+
+/** A finding's diagnostic once a recorded runtime warning lies on its lines. */
+export function confirmedAtRuntime(diagnostic: Diagnostic): Diagnostic {
+  return { ...diagnostic, message: diagnostic.message + CONFIRMED_SUFFIX, data: { ...(diagnostic.data as object), confirmedAtRuntime: true } };
+}
+
+/** An SQA000 diagnostic over the code of a 1-based line: a recorded warning that no finding explains. */
+export function runtimeWarningDiagnostic(document: TextDocument, lines: LineIndex, warning: RuntimeWarning, settings: Settings): Diagnostic | undefined {
+  const level = settings.rules[RUNTIME_WARNING_CODE] ?? 'warning';
+  if (level === 'off') return undefined;
+  const span = lineSpan(lines, warning.line - 1);
+  return {
+    range: rangeOf(document, span.start, span.end),
+    severity: SEVERITY[level],
+    code: RUNTIME_WARNING_CODE,
+    codeDescription: { href: 'https://docs.sqlalchemy.org/en/20/changelog/migration_20.html' },
+    source: SOURCE,
+    message: runtimeWarningMessage(warning),
+    data: { id: RUNTIME_WARNING_ID, fix: null, confirmedAtRuntime: true, category: warning.category },
   };
 }

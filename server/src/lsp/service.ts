@@ -125,7 +125,7 @@ export class LanguageService {
     if (!this.runtimeWarnings) return undefined;
     const parsed = URI.parse(uri);
     if (parsed.scheme !== 'file') return undefined;
-    return this.runtimeWarnings.match(parsed.fsPath, findingRanges(findings, lines), lines.lineCount);
+    return this.runtimeWarnings.match(parsed.fsPath, findingRanges(findings, lines), lines);
   }
 
   hover(params: HoverParams): Hover | undefined {
