@@ -2,14 +2,8 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { receiversOf } from '../semantics/receivers';
-import { enclosingStatement, hasMultilineString, indentUnit, lineIndentOf, methodCalls, reindent } from './helpers';
-
-/** Result methods that read everything they need before the statement ends. */
-const CONSUMING = new Set([
-  'fetchall', 'fetchone', 'fetchmany', 'first', 'scalar', 'all', 'one', 'one_or_none', 'scalar_one',
-  'scalar_one_or_none', 'rowcount', 'inserted_primary_key', 'lastrowid', 'keys',
-]);
-const MATERIALIZING_CALLS = new Set(['list', 'tuple', 'set', 'sorted', 'dict']);
+import { enclosingStatement, methodCalls } from './helpers';
+import { connectionBlockEdit, type ConnectionUse } from '../fix/connectionBlock';
 
 /**
  * SQA101 engine-execute: connectionless execution on an Engine.
@@ -39,59 +33,26 @@ export const engineExecute: Rule = {
   },
 };
 
-/** True when the call's result is fully read inside its own statement. */
-function isConsumedInStatement(call: Node, statement: Node): boolean {
-  const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text;
-  if (method === 'scalar') return true;
-  const parent = call.parent;
-  if (!parent) return false;
-  if (parent.type === 'expression_statement' && parent.id === statement.id) return true;
-  if (parent.type === 'attribute' && CONSUMING.has(parent.childForFieldName('attribute')?.text ?? '')) return true;
-  if (parent.type === 'for_statement' && parent.id === statement.id) return true;
-  if (parent.type === 'for_in_clause') return true;
-  if (parent.type === 'argument_list') {
-    const callee = parent.parent?.childForFieldName('function');
-    return callee?.type === 'identifier' && MATERIALIZING_CALLS.has(callee.text) && parent.namedChildCount === 1;
-  }
-  return false;
-}
-
-function freeName(model: ModuleModel, scope: Node, preferred: string[]): string | undefined {
-  const used = new Set(scope.descendantsOfType('identifier').map((n) => n?.text));
-  return preferred.find((name) => !used.has(name) && !model.moduleBindings(name));
-}
-
+/** Every execution on the same engine in the statement moves onto one connection. */
 function connectionFix(model: ModuleModel, call: Node, engine: Node): Fix | undefined {
   const statement = enclosingStatement(call);
   if (!statement) return undefined;
-  const allowed = ['expression_statement', 'return_statement', 'for_statement'];
-  if (!allowed.includes(statement.type)) return undefined;
-  if (statement.type === 'for_statement' && statement.childForFieldName('right')?.id !== call.id) return undefined;
-  if (!isConsumedInStatement(call, statement)) return undefined;
-  const indent = lineIndentOf(model, statement);
-  if (indent === undefined || hasMultilineString(model, statement)) return undefined;
-  const connection = freeName(model, model.scopeNodeOf(call), ['conn', 'connection', 'sa_conn']);
-  if (!connection) return undefined;
-  const engineText = model.textOf(engine);
-  // Every execution on the same engine in this statement moves onto the connection.
   const receivers = receiversOf(model);
-  const engineUses = methodCalls(model, new Set(['execute', 'scalar']))
+  const engineText = model.textOf(engine);
+  const uses: ConnectionUse[] = methodCalls(model, new Set(['execute', 'scalar']))
     .filter((p) => p.object && p.call.startIndex >= statement.startIndex && p.call.endIndex <= statement.endIndex)
     .filter((p) => model.textOf(p.object!) === engineText && receivers.kindOf(p.object!) === 'engine')
-    .map((p) => p.object!);
-  let body = '';
-  let cursor = statement.startIndex;
-  for (const use of engineUses) {
-    body += model.text.slice(cursor, use.startIndex) + connection;
-    cursor = use.endIndex;
-  }
-  body += model.text.slice(cursor, statement.endIndex);
-  const unit = indentUnit(model);
-  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
-  const newText = `with ${engineText}.begin() as ${connection}:${eol}${indent}${unit}${reindent(body, unit)}`;
+    .map((p) => ({
+      call: p.call,
+      rewrite: (connection: string) => connection + model.text.slice(p.object!.endIndex, p.call.endIndex),
+    }));
+  // The finding's own call goes first: the block is built around its statement.
+  uses.sort((a, b) => Number(b.call.id === call.id) - Number(a.call.id === call.id));
+  const block = connectionBlockEdit(model, engineText, uses);
+  if (!block) return undefined;
   return {
-    title: `Execute on a connection: with ${engineText}.begin() as ${connection}`,
+    title: `Execute on a connection: with ${engineText}.begin() as ${block.connection}`,
     safety: 'review',
-    edits: [{ start: statement.startIndex, end: statement.endIndex, newText }],
+    edits: [block.edit],
   };
 }
