@@ -12,5 +12,6 @@ fi
 
 npm run build --silent
 npx tsc -p test/tsconfig.json
-node --test --test-reporter=spec out/test/
+# Only *.test.js: node would also run every other file under a folder named test.
+node --test --test-reporter=spec $(find out/test -name "*.test.js" | sort)
 bash scripts/e2e.sh
