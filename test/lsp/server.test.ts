@@ -225,6 +225,27 @@ describe('language server over JSON-RPC', () => {
   });
 });
 
+describe('sqlaUpgrade.targetVersion', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = new LspTestClient();
+    await client.initialize();
+  });
+  after(() => client.shutdown());
+
+  it('turns on the 2.0-only typed-model rules without a reload', async () => {
+    const uri = 'file:///work/app/target.py';
+    const text = 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n';
+    await client.open(uri, text);
+    const first = await client.diagnosticsFor(uri, 1);
+    assert.ok(!first.diagnostics.some((d) => d.code === 'SQA302'), 'not in the default 1.4-compatible mode');
+    client.configuration = { enable: true, rules: {}, targetVersion: '2.0' };
+    const count = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await waitFor(() => client.published.slice(count).find((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'SQA302')));
+  });
+});
+
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const start = Date.now();
   for (;;) {

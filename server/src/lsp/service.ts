@@ -29,6 +29,7 @@ interface CachedAnalysis {
   findings: Finding[];
   lines: LineIndex;
   usesSqlAlchemy: boolean;
+  targetVersion: '1.4-compatible' | '2.0' | undefined;
 }
 
 interface FixAllData {
@@ -72,28 +73,33 @@ export class LanguageService {
   /** Findings of the document's current version (cached per version). */
   analysis(entry: OpenDocument): CachedAnalysis {
     const uri = entry.document.uri;
+    const options = this.fileOptions(uri);
     const cached = this.analyses.get(uri);
-    if (cached && cached.version === entry.document.version) return cached;
-    // A document its project excludes is still parsed, but gets no findings.
-    const options = projectOptions(uri);
-    const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
-    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, { ...(options ?? { select: new Set() }), filePath, models: this.models });
-    if (filePath && this.models) this.models.update(filePath, model);
+    if (cached && cached.version === entry.document.version && cached.targetVersion === options.targetVersion) return cached;
+    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, options);
+    if (options.filePath && this.models) this.models.update(options.filePath, model);
     // Fixes that edit other files need a multi-file edit; the editor's single-document actions leave them out.
     for (const finding of findings) if (finding.fix?.externalEdits?.length) finding.fix = undefined;
-    const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy };
+    const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy, targetVersion: options.targetVersion };
     this.analyses.set(uri, fresh);
     return fresh;
   }
 
+  /** The `sqlaUpgrade.targetVersion` setting of each document, as last read; `2.0` wins over the project config. */
+  private readonly targetSettings = new Map<string, Settings['targetVersion']>();
+
   /** Options fix-all needs to see what the analysis saw: the project config and the model index. */
   private fileOptions(uri: string) {
     const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
-    return { ...(projectOptions(uri) ?? { select: new Set<string>() }), filePath, models: this.models };
+    // A document its project excludes is still parsed, but gets no findings.
+    const project = projectOptions(uri) ?? { select: new Set<string>() };
+    const targetVersion = this.targetSettings.get(uri) === '2.0' ? '2.0' : project.targetVersion;
+    return { ...project, targetVersion, filePath, models: this.models };
   }
 
   forget(uri: string): void {
     this.analyses.delete(uri);
+    this.targetSettings.delete(uri);
   }
 
   async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[]; summary: FindingSummary[]; usesSqlAlchemy: boolean } | undefined> {
@@ -104,6 +110,7 @@ export class LanguageService {
     const current = this.store.get(uri);
     if (!current) return undefined;
     if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
+    this.targetSettings.set(uri, settings.targetVersion);
     const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
     const runtime = this.runtimeMatch(uri, findings, lines);
     const diagnostics = findings

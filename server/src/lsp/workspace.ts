@@ -175,7 +175,8 @@ export class WorkspaceIndex {
     }
     const tree = parseText(this.engine.parser, source.text);
     try {
-      const analysis = analyze(source.text, tree, { ...options, filePath: file, models: this.models });
+      const targetVersion = settings.targetVersion === '2.0' ? '2.0' : options.targetVersion;
+      const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models: this.models });
       // The mapped classes of every file feed the cross-file answers (relationship sides, column types).
       this.models.update(file, analysis.model);
       this.files.set(uri, { uri, usesSqlAlchemy: analysis.model.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
