@@ -21,6 +21,8 @@ import { clearProjectConfigCache } from './config/projectConfig';
 import { ProjectModels } from './semantics/projectModels';
 
 const connection = createConnection(ProposedFeatures.all);
+// A failed background send (a client that does not answer some request) must not end the server.
+process.on('unhandledRejection', (reason) => connection.console.error(`sqla-upgrade: ${(reason as Error)?.stack ?? String(reason)}`));
 const settings = new SettingsCache(connection);
 let folderUris: string[] = [];
 const ready = AnalysisEngine.create().then((engine) => {

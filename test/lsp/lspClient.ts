@@ -30,6 +30,8 @@ export class LspTestClient {
   /** `$/progress` values (begin, report, end) the server sent. */
   readonly progress: Array<{ kind: string; message?: string; percentage?: number }> = [];
   readonly progressChanged: unknown[] = [];
+  /** `window/showMessage` texts. */
+  readonly messages: string[] = [];
 
   constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js')) {
     this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -52,6 +54,7 @@ export class LspTestClient {
     });
     this.connection.onNotification('sqlaUpgrade/progressChanged', (params: unknown) => this.progressChanged.push(params));
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/showMessage', (params: { message: string }) => this.messages.push(params.message));
     this.connection.listen();
   }
 

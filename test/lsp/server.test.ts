@@ -225,6 +225,27 @@ describe('language server over JSON-RPC', () => {
   });
 });
 
+describe('documents the server leaves alone', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = new LspTestClient();
+    await client.initialize();
+  });
+  after(() => client.shutdown());
+
+  it('a document over sqlaUpgrade.maxFileSizeMB gets no findings and one message', async () => {
+    const uri = 'file:///work/app/huge.py';
+    const line = 'user = session.query(User).get(5)\n';
+    client.configuration = { enable: true, rules: {}, maxFileSizeMB: 0.1 };
+    await client.open(uri, 'from sqlalchemy.orm import Session\n' + line.repeat(4000));
+    const { diagnostics } = await client.diagnosticsFor(uri, 1);
+    assert.deepEqual(diagnostics, []);
+    await client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '#' }]);
+    await client.diagnosticsFor(uri, 2);
+    assert.equal(client.messages.filter((m) => m.includes('huge.py is not analyzed: larger than 0.1 MB')).length, 1);
+  });
+});
+
 describe('sqlaUpgrade.targetVersion', () => {
   let client: LspTestClient;
   before(async () => {

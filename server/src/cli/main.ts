@@ -8,6 +8,7 @@ import { defaultSeverity, guideUrl } from '../rules/types';
 import { collectPythonFiles, readSource, writeAtomically } from './files';
 import { formatSarif, formatText, toReported, type ReportedFinding } from './formats';
 import { VERSION } from '../version';
+import { skipReason } from '../engine/limits';
 import type { AnalyzeOptions } from '../engine/analyze';
 import type { FixAllOptions } from '../fix/fixAll';
 import { ProjectTexts } from './project';
@@ -175,6 +176,11 @@ async function check(args: string[], io: Output): Promise<number> {
       failed = true;
       continue;
     }
+    const skipped = skipReason(source.text);
+    if (skipped) {
+      io.err(`sqla-upgrade: ${file}: skipped: ${skipped}\n`);
+      continue;
+    }
     inputs.push({ file, options: selected.options, text: source.text });
     project.add(file, source.text, false);
   }
@@ -239,6 +245,11 @@ async function fix(args: string[], io: Output): Promise<number> {
     if (source.text === undefined) {
       io.err(`sqla-upgrade: ${file}: ${source.error}; left untouched\n`);
       failed = true;
+      continue;
+    }
+    const skipped = skipReason(source.text);
+    if (skipped) {
+      io.err(`sqla-upgrade: ${file}: skipped: ${skipped}; left untouched\n`);
       continue;
     }
     // A file that does not parse cleanly is never rewritten: a fix could not be checked against it.

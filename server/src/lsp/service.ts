@@ -1,9 +1,10 @@
 import {
-  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover,
+  MessageType, ShowMessageNotification, CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover,
   type HoverParams, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { Node, Parser } from 'web-tree-sitter';
 import { analyze } from '../engine/analyze';
+import { skipReason } from '../engine/limits';
 import type { LineIndex } from '../engine/lines';
 import { SUPPRESSION_PATTERN } from '../engine/suppression';
 import { fixAll, keepsSyntax } from '../fix/fixAll';
@@ -76,13 +77,28 @@ export class LanguageService {
     const options = this.fileOptions(uri);
     const cached = this.analyses.get(uri);
     if (cached && cached.version === entry.document.version && cached.targetVersion === options.targetVersion) return cached;
-    const { findings, lines, model } = analyze(entry.document.getText(), entry.tree, options);
+    const text = entry.document.getText();
+    // Huge, generated or minified documents are parsed (the store keeps a tree) but not analyzed.
+    const skipped = skipReason(text, this.maxFileSizes.get(uri));
+    if (skipped) this.reportSkipped(uri, skipped);
+    const { findings, lines, model } = analyze(text, entry.tree, skipped ? { select: new Set() } : options);
     if (options.filePath && this.models) this.models.update(options.filePath, model);
     // Fixes that edit other files need a multi-file edit; the editor's single-document actions leave them out.
     for (const finding of findings) if (finding.fix?.externalEdits?.length) finding.fix = undefined;
     const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy, targetVersion: options.targetVersion };
     this.analyses.set(uri, fresh);
     return fresh;
+  }
+
+  private readonly maxFileSizes = new Map<string, number>();
+  private readonly reportedSkips = new Set<string>();
+
+  /** Says once per document why it is not analyzed. */
+  private reportSkipped(uri: string, reason: string): void {
+    if (this.reportedSkips.has(uri)) return;
+    this.reportedSkips.add(uri);
+    // A notification, not a request: nothing waits for the user to close it.
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `SQLAlchemy Upgrade: ${uri.split('/').pop()} is not analyzed: ${reason}.` });
   }
 
   /** The `sqlaUpgrade.targetVersion` setting of each document, as last read; `2.0` wins over the project config. */
@@ -100,6 +116,8 @@ export class LanguageService {
   forget(uri: string): void {
     this.analyses.delete(uri);
     this.targetSettings.delete(uri);
+    this.maxFileSizes.delete(uri);
+    this.reportedSkips.delete(uri);
   }
 
   async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[]; summary: FindingSummary[]; usesSqlAlchemy: boolean } | undefined> {
@@ -111,6 +129,7 @@ export class LanguageService {
     if (!current) return undefined;
     if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
     this.targetSettings.set(uri, settings.targetVersion);
+    this.maxFileSizes.set(uri, settings.maxFileSizeMB);
     const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
     const runtime = this.runtimeMatch(uri, findings, lines);
     const diagnostics = findings

@@ -1,4 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
+import { DEFAULT_MAX_FILE_SIZE_MB } from '../engine/limits';
 
 export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
 
@@ -10,15 +11,17 @@ export interface Settings {
   rules: Record<string, RuleLevel>;
   /** Globs, relative to the workspace folder, of files to leave out. */
   exclude: string[];
+  /** Larger files are reported once and not analyzed. */
+  maxFileSizeMB: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [] };
+export const DEFAULT_SETTINGS: Settings = { enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB };
 
 const LEVELS = new Set<RuleLevel>(['off', 'hint', 'info', 'warning', 'error']);
 
 /** Accepts only well-formed values; anything else falls back to the default. */
 export function normalizeSettings(raw: unknown): Settings {
-  const value = (raw ?? {}) as Partial<{ enable: unknown; targetVersion: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown>; exclude: unknown }>;
+  const value = (raw ?? {}) as Partial<{ enable: unknown; targetVersion: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown>; exclude: unknown; maxFileSizeMB: unknown }>;
   const rules: Record<string, RuleLevel> = {};
   for (const [code, level] of Object.entries(value.rules ?? {})) {
     if (typeof level === 'string' && LEVELS.has(level as RuleLevel)) rules[code.toUpperCase()] = level as RuleLevel;
@@ -29,6 +32,7 @@ export function normalizeSettings(raw: unknown): Settings {
     fix: { includeReview: typeof value.fix?.includeReview === 'boolean' ? value.fix.includeReview : false },
     rules,
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((g): g is string => typeof g === 'string') : [],
+    maxFileSizeMB: typeof value.maxFileSizeMB === 'number' && value.maxFileSizeMB > 0 ? value.maxFileSizeMB : DEFAULT_MAX_FILE_SIZE_MB,
   };
 }
 

@@ -5,6 +5,7 @@ import { minimatch } from 'minimatch';
 import type { Connection } from 'vscode-languageserver';
 import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
+import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
 import type { ProjectModels } from '../semantics/projectModels';
 import type { LineIndex } from '../engine/lines';
@@ -164,7 +165,7 @@ export class WorkspaceIndex {
 
   private analyzeFromDisk(uri: string, file: string, settings: Settings): void {
     const source = readSource(file);
-    if (source.text === undefined) {
+    if (source.text === undefined || skipReason(source.text, settings.maxFileSizeMB)) {
       this.files.delete(uri);
       return;
     }
