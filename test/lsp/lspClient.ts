@@ -98,13 +98,15 @@ export class LspTestClient {
   }
 
   async shutdown(): Promise<void> {
-    try {
+    // A server that is gone (or stuck) must not keep the test process alive: wait briefly, then kill.
+    const polite = (async () => {
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
-    } catch {
-      // The process may already be gone.
-    }
+    })().catch(() => undefined);
+    await Promise.race([polite, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.connection.dispose();
-    this.process.kill();
+    this.process.stdin?.destroy();
+    this.process.stdout?.destroy();
+    this.process.kill('SIGKILL');
   }
 }
