@@ -12,10 +12,9 @@ import { WorkspaceIndex, relativePath } from './lsp/workspace';
 import { workspaceMigration } from './lsp/workspaceMigration';
 import { ImportRuntimeWarningsRequest, ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
 import { RuntimeWarnings, RuntimeWarningsError } from './cli/runtimeWarnings';
-import { formatMarkdown, formatSarif, type ReportedFinding } from './cli/formats';
+import { formatMarkdown, formatSarif, summaryToReported } from './cli/formats';
 import { ruleByCode } from './rules/index';
 import { ruleMarkdown } from './rules/docs';
-import { defaultSeverity } from './rules/types';
 import { VERSION } from './version';
 import { clearProjectConfigCache } from './config/projectConfig';
 import { ProjectModels } from './semantics/projectModels';
@@ -190,21 +189,7 @@ connection.onRequest(ReportRequest.type, async ({ format }) => {
   const { index } = await ready;
   const report = index.report();
   const folders = folderUris.map((u) => URI.parse(u).fsPath);
-  const findings: ReportedFinding[] = report.files.flatMap((file) =>
-    file.findings.map((f) => ({
-      path: relativePath(file.uri, folders),
-      line: f.line + 1,
-      column: f.character + 1,
-      endLine: f.endLine + 1,
-      endColumn: f.endCharacter + 1,
-      code: f.code,
-      id: f.id,
-      tier: ruleByCode(f.code)?.tier ?? 'removed',
-      severity: defaultSeverity(ruleByCode(f.code)?.tier ?? 'removed'),
-      message: f.message,
-      fix: f.fix ? { safety: f.fix, title: f.fixTitle ?? '' } : null,
-    })),
-  );
+  const findings = report.files.flatMap((file) => file.findings.map((f) => summaryToReported(relativePath(file.uri, folders), f)));
   if (format === 'json') return JSON.stringify(findings, null, 2) + '\n';
   if (format === 'sarif') return formatSarif(findings, VERSION);
   return formatMarkdown(findings, report);

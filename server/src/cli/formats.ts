@@ -1,3 +1,4 @@
+import type { FindingSummary } from '../protocol';
 import { RULES, ruleByCode } from '../rules/index';
 import { defaultSeverity, guideUrl, type Finding } from '../rules/types';
 import type { LineIndex } from '../engine/lines';
@@ -37,6 +38,24 @@ export function toReported(path: string, finding: Finding, lines: LineIndex): Re
     severity: defaultSeverity(finding.tier),
     message: finding.message,
     fix: finding.fix ? { safety: finding.fix.safety, title: finding.fix.title } : null,
+  };
+}
+
+/** The same shape from a progress-view summary (0-based positions), for the editor's exported reports. */
+export function summaryToReported(path: string, f: FindingSummary): ReportedFinding {
+  const tier = ruleByCode(f.code)?.tier ?? 'removed';
+  return {
+    path,
+    line: f.line + 1,
+    column: f.character + 1,
+    endLine: f.endLine + 1,
+    endColumn: f.endCharacter + 1,
+    code: f.code,
+    id: f.id,
+    tier,
+    severity: defaultSeverity(tier),
+    message: f.message,
+    fix: f.fix ? { safety: f.fix, title: f.fixTitle ?? '' } : null,
   };
 }
 
