@@ -1,7 +1,7 @@
 import type { Rule } from './types';
 import { methodCalls } from './helpers';
 import { receiversOf } from '../semantics/receivers';
-import { inlineQueryChain, queryShape } from '../semantics/queryChain';
+import { resolveQuery } from '../semantics/queryChain';
 
 /**
  * SQA401 query-get: `session.query(User).get(5)` becomes `session.get(User, 5)`.
@@ -26,14 +26,15 @@ export const queryGet: Rule = {
     for (const parts of methodCalls(model, new Set(['get']))) {
       if (!parts.object || receivers.kindOf(parts.object) !== 'query') continue;
       const message = 'Query.get() is legacy; use Session.get(Entity, pk)';
-      const chain = inlineQueryChain(model, parts.object);
+      // Inline, or held in a variable, or returned by a function of this module that only builds it.
+      const query = resolveQuery(model, parts.object, parts.call);
       const pk = parts.positional[0];
-      const plain = chain && chain.builders.length === 0 && chain.entities.length === 1 && queryShape(model, chain.entities) === 'entity';
-      if (!chain || !plain || !pk || parts.positional.length !== 1 || parts.keywords.length + parts.splats.length > 0) {
+      const plain = query && query.chain.builders.length === 0 && query.entityTexts.length === 1 && query.shape === 'entity';
+      if (!query || !plain || !pk || parts.positional.length !== 1 || parts.keywords.length + parts.splats.length > 0) {
         context.report(parts.call, message);
         continue;
       }
-      const newText = `${model.textOf(chain.session)}.get(${model.textOf(chain.entities[0])}, ${model.textOf(pk)})`;
+      const newText = `${query.sessionText}.get(${query.entityTexts[0]}, ${model.textOf(pk)})`;
       context.report(parts.call, message, {
         title: 'Use Session.get()',
         safety: 'safe',

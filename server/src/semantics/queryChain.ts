@@ -1,5 +1,5 @@
 import type { Node } from '../parse/parser';
-import type { ModuleModel } from './model';
+import type { Binding, ModuleModel } from './model';
 import { isSessionLike, receiversOf } from './receivers';
 import { SELECT_COMPATIBLE_BUILDERS } from './names';
 
@@ -133,4 +133,198 @@ function isColumnLike(model: ModuleModel, node: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A query chain reached from an expression through variables and a local function's return, with
+ * the session and entities written as code at the use site can write them.
+ */
+export interface ResolvedQuery {
+  chain: QueryChain;
+  sessionText: string;
+  entityTexts: string[];
+  shape: QueryShape;
+}
+
+/** Arguments of one call of a local function, by the parameter they fill. */
+interface CallBinding {
+  definition: Node;
+  argumentsByParam: Map<string, Node>;
+}
+
+const MAX_HOPS = 8;
+
+/**
+ * Follows `q = session.query(User)`, `def users(session): return session.query(User)` and `users(s)`
+ * back to the chain that builds the Query, as long as the chain's session and entities can be written
+ * at `useSite` and mean the same there. Undefined when any step is not plain: several bindings, a
+ * function that does more than build and return the query, arguments with side effects.
+ */
+export function resolveQuery(model: ModuleModel, expression: Node, useSite: Node): ResolvedQuery | undefined {
+  const found = chainBehind(model, expression, undefined, 0);
+  if (!found) return undefined;
+  const { chain, call } = found;
+  const sessionText = portableText(model, chain.session, call, useSite);
+  const entityTexts = chain.entities.map((e) => portableText(model, e, call, useSite));
+  if (sessionText === undefined || entityTexts.some((t) => t === undefined)) return undefined;
+  // A parameter standing for the entity has the shape of the argument given for it.
+  const shapeNodes = chain.entities.map((e) => (call && parameterOf(model, e, call) ? call.argumentsByParam.get(e.text)! : e));
+  return { chain, sessionText, entityTexts: entityTexts as string[], shape: queryShape(model, shapeNodes) };
+}
+
+function chainBehind(model: ModuleModel, expression: Node, call: CallBinding | undefined, hops: number): { chain: QueryChain; call?: CallBinding } | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  let current = expression;
+  while (current.type === 'parenthesized_expression' && current.namedChildCount === 1) current = current.namedChildren[0]!;
+  const chain = inlineQueryChain(model, current);
+  if (chain) return { chain, call };
+  if (current.type === 'identifier') {
+    const value = singleAssignedValue(model, current);
+    return value ? chainBehind(model, value, call, hops + 1) : undefined;
+  }
+  // One function deep: the returned chain is read in terms of this call's arguments.
+  if (current.type === 'call' && !call) {
+    const binding = bindCall(model, current);
+    const returned = binding && returnedValue(model, binding.definition);
+    return returned ? chainBehind(model, returned, binding, hops + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** The value of a name assigned exactly once, in the scope where it is used and before the use. */
+function singleAssignedValue(model: ModuleModel, use: Node): Node | undefined {
+  const bindings = model.lookup(use.text, use);
+  if (bindings?.length !== 1) return undefined;
+  const [binding] = bindings;
+  if (binding.kind !== 'assign' || !binding.value || binding.annotation) return undefined;
+  if (binding.target.startIndex >= use.startIndex || binding.value.startIndex <= use.startIndex && use.endIndex <= binding.value.endIndex) return undefined;
+  return model.scopeNodeOf(binding.target).id === model.scopeNodeOf(use).id ? binding.value : undefined;
+}
+
+/**
+ * The call of a plain local function with its arguments matched to its parameters. Dropping such a
+ * call must lose nothing, so every argument is a name, an attribute or a literal.
+ */
+function bindCall(model: ModuleModel, call: Node): CallBinding | undefined {
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (fn?.type !== 'identifier' || args?.type !== 'argument_list') return undefined;
+  const bindings = model.lookup(fn.text, fn);
+  if (bindings?.length !== 1 || bindings[0].kind !== 'def' || !bindings[0].value) return undefined;
+  const definition = bindings[0].value;
+  // A decorator may return anything; a coroutine function returns a coroutine.
+  if (definition.parent?.type === 'decorated_definition' || definition.children[0]?.type === 'async') return undefined;
+  const params = parameterNames(definition);
+  if (!params) return undefined;
+  const argumentsByParam = new Map<string, Node>();
+  let position = 0;
+  for (const arg of args.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name')?.text;
+      const value = arg.childForFieldName('value');
+      if (!name || !value || !params.includes(name) || argumentsByParam.has(name)) return undefined;
+      argumentsByParam.set(name, value);
+    } else {
+      if (arg.type === 'list_splat' || arg.type === 'dictionary_splat' || position >= params.length) return undefined;
+      argumentsByParam.set(params[position++], arg);
+    }
+  }
+  if (![...argumentsByParam.values()].every(isInertExpression)) return undefined;
+  return { definition, argumentsByParam };
+}
+
+/** Plain parameter names in order; undefined when the function takes `*args`, `**kwargs` or is keyword-only anywhere. */
+function parameterNames(definition: Node): string[] | undefined {
+  const names: string[] = [];
+  for (const param of definition.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!param) continue;
+    if (param.type === 'identifier') names.push(param.text);
+    else if (param.type === 'typed_parameter') {
+      const name = param.namedChildren.find((c) => c?.type === 'identifier');
+      if (!name) return undefined;
+      names.push(name.text);
+    } else if (param.type === 'default_parameter' || param.type === 'typed_default_parameter') {
+      const name = param.childForFieldName('name');
+      if (name?.type !== 'identifier') return undefined;
+      names.push(name.text);
+    } else return undefined;
+  }
+  return names;
+}
+
+/**
+ * What a function whose body only builds and returns a query returns: a docstring, assignments of
+ * query chains and one final `return`. Any other statement could do work the rewrite would drop.
+ */
+function returnedValue(model: ModuleModel, definition: Node): Node | undefined {
+  const statements = (definition.childForFieldName('body')?.namedChildren ?? []).filter((s): s is Node => !!s && s.type !== 'comment');
+  const last = statements.pop();
+  if (last?.type !== 'return_statement') return undefined;
+  for (const [index, statement] of statements.entries()) {
+    const only = statement.type === 'expression_statement' && statement.namedChildCount === 1 ? statement.namedChildren[0] : undefined;
+    if (index === 0 && only?.type === 'string') continue;
+    if (only?.type !== 'assignment') return undefined;
+    const left = only.childForFieldName('left');
+    const right = only.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || only.childForFieldName('type') || !inlineQueryChain(model, right)) return undefined;
+  }
+  return last.namedChildren[0] ?? undefined;
+}
+
+/** A name, an attribute of one, or a literal: evaluating it once more, or once less, changes nothing. */
+function isInertExpression(node: Node): boolean {
+  switch (node.type) {
+    case 'identifier':
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'string':
+      return !node.namedChildren.some((c) => c?.type === 'interpolation');
+    case 'attribute': {
+      const object = node.childForFieldName('object');
+      return !!object && isInertExpression(object) && object.type !== 'integer' && object.type !== 'float';
+    }
+    default:
+      return false;
+  }
+}
+
+/** The parameter `node` names, when it is a bare parameter of the called function. */
+function parameterOf(model: ModuleModel, node: Node, call: CallBinding): boolean {
+  if (node.type !== 'identifier') return false;
+  const bindings = model.lookup(node.text, node);
+  return bindings?.length === 1 && bindings[0].kind === 'param' && model.scopeNodeOf(bindings[0].target).id === call.definition.id;
+}
+
+/**
+ * `node` (a name or an attribute chain) as code at `useSite`: parameters of the called function become
+ * the arguments given, every other name must be bound to the same thing at both places.
+ */
+function portableText(model: ModuleModel, node: Node, call: CallBinding | undefined, useSite: Node): string | undefined {
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute');
+    const objectText = object && attribute ? portableText(model, object, call, useSite) : undefined;
+    return objectText === undefined ? undefined : `${objectText}.${attribute!.text}`;
+  }
+  if (node.type !== 'identifier') return undefined;
+  if (call && parameterOf(model, node, call)) {
+    const argument = call.argumentsByParam.get(node.text);
+    if (!argument || (argument.type !== 'identifier' && argument.type !== 'attribute')) return undefined;
+    return portableText(model, argument, undefined, useSite);
+  }
+  // Already where it is used: the text means what it meant.
+  if (useSite.startIndex <= node.startIndex && node.endIndex <= useSite.endIndex) return node.text;
+  return sameBindings(model.lookup(node.text, node), model.lookup(node.text, useSite)) ? node.text : undefined;
+}
+
+/** Both places see one and the same binding (or, both, none: a builtin or a star import). */
+function sameBindings(a: Binding[] | undefined, b: Binding[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  // With several bindings the name may be rebound between the two places.
+  return a.length === 1 && b.length === 1 && a[0].target.id === b[0].target.id;
 }

@@ -1,9 +1,7 @@
-# runtime: warnings-may-remain
 """Combination: a Query built across statements inside a function and returned to its callers."""
-# all_tasks() and open_tasks() return Query objects that callers keep building on,
-# so the fixer leaves those chains alone: the Query.get() called on a returned
-# Query cannot be rewritten and still warns after migration. The migrated run
-# only has to print the same thing.
+# open_tasks() returns a Query that callers keep building on, so the fixer leaves
+# those chains alone (they do not warn on 1.4). all_tasks() only builds and returns
+# session.query(Task), so all_tasks(session).get(3) becomes session.get(Task, 3).
 from sqlalchemy import Column, Integer, String, create_engine, select
 from sqlalchemy.orm import Session, declarative_base
 
@@ -30,6 +28,10 @@ def open_tasks(session, owner=None):
     return q
 
 
+def settings():
+    return {"limit": 2}
+
+
 engine = create_engine("sqlite://")
 Base.metadata.create_all(engine)
 session = Session(engine)
@@ -45,5 +47,8 @@ print("ann:", [task.title for task in open_tasks(session, "ann").order_by(Task.i
 print("open:", open_tasks(session).count())
 print("task 3:", all_tasks(session).get(3).title)
 print("by id:", session.query(Task).get(2).title)
+held = all_tasks(session)
+print("held:", held.get(1).title, held.get(4).title)
+print("limit:", settings().get("limit"))
 print("titles:", session.execute(select([Task.title]).where(Task.done == 0).order_by(Task.title)).scalars().all())
 session.close()
