@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeAtomically } from '../../server/src/cli/files';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -483,6 +484,84 @@ describe('fix', () => {
     assert.ok(fs.lstatSync(path.join(dir, 'link.py')).isSymbolicLink());
     assert.equal(fs.readlinkSync(path.join(dir, 'link.py')), 'real.py');
     assert.equal(fs.readFileSync(path.join(dir, 'real.py'), 'utf8'), CLEAN);
+  });
+
+  const noSymlinks = process.platform === 'win32' && 'symlinks need privileges';
+
+  test('a folder\'s walk does not follow links out of the folder: the targets stay untouched and are reported as skipped', { skip: noSymlinks }, () => {
+    const outside = workspace({ 'shared.py': ONE_FINDING, 'lib/helpers.py': ONE_FINDING });
+    const dir = workspace({ 'proj/app.py': ONE_FINDING });
+    fs.symlinkSync(path.join(outside, 'shared.py'), path.join(dir, 'proj', 'shared.py'));
+    fs.symlinkSync(path.join(outside, 'lib'), path.join(dir, 'proj', 'lib'));
+    const result = cli(['fix', 'proj'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(outside, 'shared.py'), 'utf8'), ONE_FINDING, 'a linked file outside is not written');
+    assert.equal(fs.readFileSync(path.join(outside, 'lib', 'helpers.py'), 'utf8'), ONE_FINDING, 'a linked folder outside is not walked');
+    assert.equal(fs.readFileSync(path.join(dir, 'proj', 'app.py'), 'utf8'), CLEAN, 'the folder\'s own file is fixed');
+    assert.match(result.stderr, /proj[\\/]shared\.py: skipped: symbolic link to .*outside/);
+    assert.match(result.stderr, /proj[\\/]lib: skipped: symbolic link to .*outside/);
+    assert.match(result.stderr, /fixed \d+ findings? in 1 file;/);
+    assert.ok(fs.lstatSync(path.join(dir, 'proj', 'shared.py')).isSymbolicLink());
+
+    const check = cliJson<JsonFinding[]>(['check', '--format', 'json', 'proj'], dir);
+    assert.deepEqual(check.value, [], 'the linked files are not analyzed either');
+    assert.match(check.stderr, /skipped: symbolic link/);
+  });
+
+  test('a link named on the command line whose target lies outside its folder is skipped, the target untouched', { skip: noSymlinks }, () => {
+    const outside = workspace({ 'shared.py': ONE_FINDING });
+    const dir = workspace({});
+    fs.symlinkSync(path.join(outside, 'shared.py'), path.join(dir, 'link.py'));
+    const result = cli(['fix', 'link.py'], dir);
+    assert.equal(fs.readFileSync(path.join(outside, 'shared.py'), 'utf8'), ONE_FINDING);
+    assert.match(result.stderr, /link\.py: skipped: symbolic link to .*outside/);
+    assert.match(result.stderr, /fixed 0 findings in 0 files/);
+  });
+
+  test('a link inside the folder to a file inside it is not followed by the walk: the target is fixed once, the link stays', { skip: noSymlinks }, () => {
+    const dir = workspace({ 'proj/real.py': ONE_FINDING });
+    fs.symlinkSync('real.py', path.join(dir, 'proj', 'alias.py'));
+    const result = cli(['fix', 'proj'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'proj', 'real.py'), 'utf8'), CLEAN);
+    assert.equal(fs.readlinkSync(path.join(dir, 'proj', 'alias.py')), 'real.py');
+    assert.match(result.stderr, /fixed \d+ findings? in 1 file;/);
+    assert.doesNotMatch(result.stderr, /skipped/);
+  });
+
+  test('a file named twice, once through a link, is fixed once', { skip: noSymlinks }, () => {
+    const dir = workspace({ 'real.py': ONE_FINDING });
+    fs.symlinkSync('real.py', path.join(dir, 'alias.py'));
+    const result = cli(['fix', 'real.py', 'alias.py'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /fixed \d+ findings? in 1 file;/);
+    assert.equal(fs.readFileSync(path.join(dir, 'real.py'), 'utf8'), CLEAN);
+  });
+
+  test('keeps file permissions under a folder reached through a link', { skip: noSymlinks || (process.platform === 'win32' && 'POSIX permissions') }, () => {
+    const dir = workspace({ 'real/app.py': APP, 'real/tool.py': ONE_FINDING });
+    fs.symlinkSync('real', path.join(dir, 'proj'));
+    fs.chmodSync(path.join(dir, 'real', 'app.py'), 0o640);
+    fs.chmodSync(path.join(dir, 'real', 'tool.py'), 0o750);
+    const result = cli(['fix', 'proj'], dir);
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'real', 'app.py'), 'utf8'), APP_SAFE_FIXED);
+    assert.equal(fs.readFileSync(path.join(dir, 'real', 'tool.py'), 'utf8'), CLEAN);
+    assert.equal(fs.statSync(path.join(dir, 'real', 'app.py')).mode & 0o777, 0o640);
+    assert.equal(fs.statSync(path.join(dir, 'real', 'tool.py')).mode & 0o777, 0o750);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'real')).sort(), ['app.py', 'tool.py'], 'no temporary file left behind');
+  });
+
+  test('the write itself refuses a file whose real path left the folder after it was found', { skip: noSymlinks }, () => {
+    // The walk's check cannot see a file swapped for a link later; the write checks again.
+    const outside = workspace({ 'shared.py': ONE_FINDING });
+    const dir = workspace({});
+    fs.symlinkSync(path.join(outside, 'shared.py'), path.join(dir, 'app.py'));
+    assert.throws(() => writeAtomically(path.join(dir, 'app.py'), CLEAN, fs.realpathSync(dir)), /outside/);
+    assert.equal(fs.readFileSync(path.join(outside, 'shared.py'), 'utf8'), ONE_FINDING);
+    assert.deepEqual(fs.readdirSync(outside), ['shared.py']);
+    writeAtomically(path.join(outside, 'shared.py'), CLEAN, fs.realpathSync(outside));
+    assert.equal(fs.readFileSync(path.join(outside, 'shared.py'), 'utf8'), CLEAN, 'inside its own folder the write goes through');
   });
 
   test('keeps a UTF-8 byte-order mark', () => {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { randomBytes } from 'crypto';
 
 /** Folders that hold other people's code or tool state, never the project's sources. */
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'site-packages', '__pycache__', '.tox', '.nox', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'dist-packages']);
@@ -13,19 +14,52 @@ export interface PathProblem {
   message: string;
 }
 
-/** The Python files under the given paths, in a stable order, as given or joined onto the given folder. */
-export function collectPythonFiles(inputs: string[]): { files: string[]; problems: PathProblem[] } {
+export interface CollectedFiles {
+  files: string[];
+  /** Paths that could not be read: errors. */
+  problems: PathProblem[];
+  /** Symbolic links leading out of the folder they were found in: left alone, and said so. */
+  skipped: PathProblem[];
+  /** For each file, the real path of the folder a rewrite of it must stay inside. */
+  roots: Map<string, string>;
+}
+
+/** True when `child` (a real path) lies strictly inside the folder `root` (a real path). */
+export function isInsideFolder(child: string, root: string): boolean {
+  const relative = path.relative(root, child);
+  return relative !== '' && relative !== '..' && !relative.startsWith('..' + path.sep) && !path.isAbsolute(relative);
+}
+
+function realPathOrUndefined(file: string): string | undefined {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Python files under the given paths, in a stable order, as given or joined onto the given folder.
+ * A folder's walk never follows symbolic links: one leading outside the folder is reported as
+ * skipped, one leading inside it needs no following since the walk reaches its target anyway.
+ * A file named directly may be a link, as long as its target lies in the folder holding the name.
+ */
+export function collectPythonFiles(inputs: string[]): CollectedFiles {
   const files: string[] = [];
   const problems: PathProblem[] = [];
+  const skipped: PathProblem[] = [];
+  const roots = new Map<string, string>();
   const seen = new Set<string>();
-  const add = (file: string) => {
-    const key = path.resolve(file);
-    if (!seen.has(key)) {
-      seen.add(key);
+  const add = (file: string, real: string, root: string) => {
+    // Keyed by the real path: a file reached under two names is fixed once.
+    if (!seen.has(real)) {
+      seen.add(real);
       files.push(file);
+      roots.set(file, root);
     }
   };
-  const walk = (dir: string) => {
+  const skipLink = (link: string, target: string, root: string) => skipped.push({ path: link, message: `symbolic link to ${target}, outside ${root}` });
+  const walk = (dir: string, root: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -36,24 +70,38 @@ export function collectPythonFiles(inputs: string[]): { files: string[]; problem
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) {
+        if (SKIPPED_DIRS.has(entry.name)) continue;
+        const target = realPathOrUndefined(full);
+        if (target === undefined || isInsideFolder(target, root)) continue;
+        const targetIsFolder = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ?? false;
+        if (targetIsFolder || entry.name.endsWith('.py')) skipLink(full, target, root);
+      } else if (entry.isDirectory()) {
         if (SKIPPED_DIRS.has(entry.name) || isVirtualenv(full)) continue;
-        walk(full);
-      } else if (entry.isFile() && entry.name.endsWith('.py')) add(full);
+        walk(full, root);
+      } else if (entry.isFile() && entry.name.endsWith('.py')) add(full, realPathOrUndefined(full) ?? path.resolve(full), root);
     }
   };
   for (const input of inputs) {
     let stat: fs.Stats;
+    let real: string;
     try {
       stat = fs.statSync(input);
+      real = fs.realpathSync(input);
     } catch {
       problems.push({ path: input, message: 'no such file or folder' });
       continue;
     }
-    if (stat.isDirectory()) walk(input);
-    else add(input);
+    if (stat.isDirectory()) {
+      walk(input, real);
+      continue;
+    }
+    const root = realPathOrUndefined(path.dirname(path.resolve(input)));
+    if (root === undefined) problems.push({ path: input, message: 'no such file or folder' });
+    else if (!isInsideFolder(real, root)) skipLink(input, real, root);
+    else add(input, real, root);
   }
-  return { files, problems };
+  return { files, problems, skipped, roots };
 }
 
 /** Reads a file as UTF-8; undefined (with a reason) when it is not valid UTF-8 text. */
@@ -76,14 +124,17 @@ export function readSource(file: string): { text?: string; bom?: boolean; error?
 
 /**
  * Replaces a file's content through a temporary file and a rename, keeping its permissions.
- * A symbolic link is followed, so the link stays a link and its target gets the new content.
+ * A symbolic link is resolved and its target gets the new content, so the link stays a link; the
+ * target must lie inside `root` (a real path), else nothing is written.
  */
-export function writeAtomically(given: string, text: string): void {
+export function writeAtomically(given: string, text: string, root: string): void {
   const file = fs.realpathSync(given);
+  if (!isInsideFolder(file, root)) throw new Error(`${file} lies outside ${root}`);
   const mode = fs.statSync(file).mode & 0o7777;
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.sqla-upgrade-${process.pid}.tmp`);
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.sqla-upgrade-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   try {
-    fs.writeFileSync(temp, text, { mode });
+    // 'wx' creates a new file and never opens something already there, such as a planted link.
+    fs.writeFileSync(temp, text, { mode, flag: 'wx' });
     fs.chmodSync(temp, mode);
     fs.renameSync(temp, file);
   } catch (error) {

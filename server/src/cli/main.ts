@@ -155,7 +155,7 @@ async function check(args: string[], io: Output): Promise<number> {
     io.err(`sqla-upgrade: ${(error as Error).message}\n`);
     return 2;
   }
-  const { files, problems } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
+  const { files, problems, skipped: skippedLinks } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
   const engine = await AnalysisEngine.create();
   const reported: ReportedFinding[] = [];
   const baselineEntries: BaselineEntry[] = [];
@@ -163,6 +163,7 @@ async function check(args: string[], io: Output): Promise<number> {
   let inBaseline = 0;
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
+  for (const link of skippedLinks) io.err(`sqla-upgrade: ${link.path}: skipped: ${link.message}\n`);
   // First pass: the models of every file, so that rules follow classes across files.
   const project = new ProjectTexts(engine);
   const inputs: Array<{ file: string; options: AnalyzeOptions; text: string }> = [];
@@ -229,11 +230,12 @@ async function fix(args: string[], io: Output): Promise<number> {
     },
   });
   const cli = cliSelection(values);
-  const { files, problems } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
+  const { files, problems, skipped: skippedLinks, roots } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
   const engine = await AnalysisEngine.create();
   const reportedConfigs = new Set<string>();
   let failed = problems.length > 0;
   for (const problem of problems) io.err(`sqla-upgrade: ${problem.path}: ${problem.message}\n`);
+  for (const link of skippedLinks) io.err(`sqla-upgrade: ${link.path}: skipped: ${link.message}; left untouched\n`);
   // First pass: every file's text and models; a fix may edit another file of the run.
   const project = new ProjectTexts(engine);
   const inputs: Array<{ file: string; options: FixAllOptions; original: string; bom?: boolean }> = [];
@@ -284,7 +286,7 @@ async function fix(args: string[], io: Output): Promise<number> {
     if (values.diff) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, original, text, '', '', { context: 3 }));
     else {
       try {
-        writeAtomically(file, (bom ? '\uFEFF' : '') + text);
+        writeAtomically(file, (bom ? '\uFEFF' : '') + text, roots.get(file)!);
       } catch (error) {
         io.err(`sqla-upgrade: ${file}: cannot write: ${(error as Error).message}; left untouched\n`);
         failed = true;
