@@ -65,9 +65,16 @@ class Recorder:
 
 
 def stack_from(frame):
+    # SQLAlchemy's asyncio extension runs the sync core in a greenlet whose stack ends at
+    # its own bottom frame; the program's `await` is on the stack of the greenlet it came from.
+    greenlet = sys.modules.get("greenlet")
+    current = greenlet.getcurrent() if greenlet else None
     while frame is not None:
         yield frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back
+        if frame is None and current is not None and current.parent is not None:
+            current = current.parent
+            frame = current.gr_frame
 
 
 def install_hook(recorder):

@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LineIndex } from '../../server/src/engine/lines';
+import { statementSpans } from '../../server/src/cli/runtimeWarnings';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const RUNTIME_DIR = path.join(ROOT, 'test', 'runtime');
@@ -57,22 +59,30 @@ function run(command: string, args: string[], cwd = ROOT) {
   return result;
 }
 
-/** Make sure the system Python can import SQLAlchemy 1.4, installing Debian's package if it is missing. */
-function ensureSqlAlchemy(): void {
-  const probe = () => run(PYTHON, ['-c', 'import sqlalchemy; print(sqlalchemy.__version__)']);
-  const aptGet = (...args: string[]) => spawnSync('apt-get', args, { encoding: 'utf8' });
-  let found = probe();
-  if (found.status !== 0) {
-    let install = aptGet('install', '-y', 'python3-sqlalchemy');
+/** The Debian packages the programs import, each with a module that shows it is installed. */
+const DEBIAN_PACKAGES = [
+  { module: 'sqlalchemy', name: 'python3-sqlalchemy' },
+  { module: 'flask_sqlalchemy', name: 'python3-flask-sqlalchemy' },
+  { module: 'aiosqlite', name: 'python3-aiosqlite' },
+];
+
+/** Make sure the system Python can import SQLAlchemy 1.4 and the extensions the programs use, installing Debian's packages that are missing. */
+function ensurePythonPackages(): void {
+  const missing = () => DEBIAN_PACKAGES.filter((p) => run(PYTHON, ['-c', `import ${p.module}`]).status !== 0);
+  // Waits for the dpkg lock: other test scripts may be installing at the same time.
+  const aptGet = (...args: string[]) => spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { encoding: 'utf8' });
+  const names = missing().map((p) => p.name);
+  if (names.length > 0) {
+    let install = aptGet('install', '-y', ...names);
     if (install.status !== 0) {
       aptGet('update');
-      install = aptGet('install', '-y', 'python3-sqlalchemy');
+      install = aptGet('install', '-y', ...names);
     }
-    found = probe();
     const why = install.error ? String(install.error) : install.stderr;
-    assert.equal(found.status, 0, `${PYTHON} cannot import sqlalchemy and installing python3-sqlalchemy failed:\n${why}`);
+    const still = missing().map((p) => p.module);
+    assert.deepEqual(still, [], `${PYTHON} cannot import ${still.join(', ')} and installing ${names.join(' ')} failed:\n${why}`);
   }
-  const version = found.stdout.trim();
+  const version = run(PYTHON, ['-c', 'import sqlalchemy; print(sqlalchemy.__version__)']).stdout.trim();
   assert.match(version, /^1\.4\./, `the runtime checks need SQLAlchemy 1.4 under ${PYTHON}, found ${version}`);
 }
 
@@ -152,7 +162,7 @@ function tracked(body: () => void): () => void {
   };
 }
 
-before(() => ensureSqlAlchemy());
+before(() => ensurePythonPackages());
 
 after(() => {
   const n = programs.length;
@@ -197,7 +207,7 @@ describe('runtime: legacy program and its migration behave the same', () => {
   }
 });
 
-describe('static against runtime: every warning site is a finding on that line', () => {
+describe('static against runtime: every warning site is a finding in its statement', () => {
   for (const name of programs) {
     test(name, tracked(() => {
       const programPath = path.join(PROGRAMS_DIR, name);
@@ -205,7 +215,14 @@ describe('static against runtime: every warning site is a finding on that line',
       assert.equal(legacy.status, 0, `the legacy program failed on SQLAlchemy 1.4:\n${legacy.stderr}`);
       assertCliAvailable();
       const findings = checkFindings(programPath);
-      const covered = (line: number) => findings.some((f) => f.line <= line && line <= (f.endLine ?? f.line));
+      // Python reports a call spanning lines at its first line; a finding may flag an argument further
+      // down the same statement, which is how `check --runtime-warnings` matches them too.
+      const statements = statementSpans(new LineIndex(fs.readFileSync(programPath, 'utf8')));
+      const covered = (line: number) => {
+        const first = statements.first[line - 1] + 1;
+        const last = statements.last[line - 1] + 1;
+        return findings.some((f) => f.line <= last && first <= (f.endLine ?? f.line));
+      };
       const unmatched = legacy.warnings.filter(
         (w) => w.line === null || w.file === null || path.resolve(w.file) !== programPath || !covered(w.line),
       );
