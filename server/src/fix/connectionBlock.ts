@@ -1,7 +1,8 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
 import type { TextEdit } from '../rules/types';
-import { enclosingStatement, hasMultilineString, indentUnit, lineIndentOf, reindent } from '../rules/helpers';
+import { enclosingStatement, hasMultilineString, lineIndentOf, reindent } from '../rules/helpers';
+import { addedIndentUnit } from './indentation';
 
 /** Result methods that read everything they need before the statement ends. */
 const CONSUMING = new Set([
@@ -42,7 +43,7 @@ export function connectionBlockEdit(model: ModuleModel, engineText: string, uses
     cursor = use.call.endIndex;
   }
   body += model.text.slice(cursor, statement.endIndex);
-  const unit = indentUnit(model);
+  const unit = addedIndentUnit(model, indent);
   const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
   const newText = `with ${engineText}.begin() as ${connection}:${eol}${indent}${unit}${reindent(body, unit)}`;
   return { edit: { start: statement.startIndex, end: statement.endIndex, newText }, connection };

@@ -3,7 +3,8 @@ import type { ModuleModel } from '../semantics/model';
 import { receiversOf } from '../semantics/receivers';
 import { isTableExpression } from '../semantics/statements';
 import type { TextEdit } from '../rules/types';
-import { indentUnit, keywordName, keywordValue, type CallParts } from '../rules/helpers';
+import { keywordName, keywordValue, type CallParts } from '../rules/helpers';
+import { addedIndentUnit } from './indentation';
 import { ensureImported } from './imports';
 
 /** One generative call of the 2.0 form: `.where(x)`. */
@@ -43,7 +44,7 @@ export function chainReplacing(model: ModuleModel, call: Node, head: string, ste
   if (!model.textOf(call).includes('\n') || steps.length === 0) return head + chainText(steps);
   const lineStart = model.text.lastIndexOf('\n', call.startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(model.text.slice(lineStart, call.startIndex))![0];
-  const inner = indent + indentUnit(model);
+  const inner = indent + addedIndentUnit(model, indent);
   const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
   const lines = [head, ...steps.map((s) => `.${s.method}(${s.args})`)].map((line) => `${inner}${line}`);
   return `(${eol}${lines.join(eol)}${eol}${indent})`;
