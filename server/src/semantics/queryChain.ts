@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Binding, ModuleModel } from './model';
 import { isSessionLike, receiversOf } from './receivers';
-import { SELECT_COMPATIBLE_BUILDERS } from './names';
+import { SELECT_COMPATIBLE_BUILDERS, SELECT_FUNCTIONS } from './names';
 
 export interface BuilderCall {
   method: string;
@@ -67,12 +67,56 @@ export function hasJoinedLoad(model: ModuleModel, builders: BuilderCall[]): bool
 
 /**
  * True when the select's result needs `.unique()` to return what the Query did: Query drops
- * repeated rows whenever a mapped entity is selected, and a join can repeat one (a user per order).
+ * repeated rows whenever a mapped entity is selected, and a join can repeat one (a user per order),
+ * also a join written as a condition (`filter(User.id == Address.user_id)`), which adds the other
+ * class's table to the FROM clause.
  */
 export function needsUnique(model: ModuleModel, entities: Node[], builders: BuilderCall[]): boolean {
   if (hasJoinedLoad(model, builders)) return true;
-  const joins = builders.some((b) => b.method === 'join' || b.method === 'outerjoin');
-  return joins && entities.some((e) => isEntity(model, e));
+  if (!entities.some((e) => isEntity(model, e))) return false;
+  if (builders.some((b) => b.method === 'join' || b.method === 'outerjoin')) return true;
+  const selected = new Set(entities.map((e) => model.textOf(e)));
+  return builders.some((b) => (b.method === 'filter' || b.method === 'where') && mentionsOtherEntity(model, b.call, selected));
+}
+
+/** Calls whose arguments make a FROM clause of their own: a class named there joins nothing to the outer query. */
+const NESTED_FROM_METHODS = new Set(['query', 'any', 'has']);
+
+/**
+ * True when the arguments of a builder call refer to a mapped class that is not selected, `Address` in
+ * `Address.user_id`, outside a subquery. Erring towards yes costs a `.unique()` pass over rows that
+ * Query deduplicated anyway.
+ */
+function mentionsOtherEntity(model: ModuleModel, call: Node, selected: Set<string>): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  return args.descendantsOfType('attribute').some((attribute) => {
+    const object = attribute?.childForFieldName('object');
+    if (object?.type !== 'identifier' || selected.has(object.text) || !isEntity(model, object)) return false;
+    for (let node = attribute!.parent; node && node.id !== args.id; node = node.parent) {
+      if (node.type === 'call' && opensNestedFrom(model, node)) return false;
+    }
+    return true;
+  });
+}
+
+/** True for a call in a chain that starts a subquery: `select(...)...`, `exists()...`, `session.query(...)...`, `X.rel.any(...)`. */
+function opensNestedFrom(model: ModuleModel, call: Node): boolean {
+  let current: Node | null = call;
+  for (let steps = 0; current && steps < 200; steps++) {
+    if (current.type === 'attribute') {
+      current = current.childForFieldName('object');
+      continue;
+    }
+    if (current.type !== 'call') return false;
+    const fn = current.childForFieldName('function');
+    if (!fn) return false;
+    const qualified = model.qualifiedName(fn) ?? '';
+    if (SELECT_FUNCTIONS.has(qualified) || /^sqlalchemy(\.sql)?(\.expression)?\.exists$/.test(qualified)) return true;
+    if (fn.type === 'attribute' && NESTED_FROM_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return true;
+    current = fn;
+  }
+  return false;
 }
 
 /** What `session.query(...)` with these arguments returns per row. */

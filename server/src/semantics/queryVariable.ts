@@ -69,7 +69,7 @@ export function analyzeQueryVariable(
   result.unique = needsUnique(model, result.origins.flatMap((o) => o.entities), allBuilders);
   // Every other mention of the name must be a terminal or a rebuild; anything else lets the Query escape.
   for (const identifier of scope.descendantsOfType('identifier')) {
-    if (!identifier || identifier.text !== name || isBindingTarget(identifier, bindings)) continue;
+    if (!identifier || identifier.text !== name || isBindingTarget(identifier, bindings) || !isNameReference(identifier)) continue;
     if (!sameBindings(model.lookup(name, identifier), bindings)) continue;
     if (isInsideAny(identifier, valueIds)) continue;
     const terminal = terminalOf(identifier);
@@ -77,6 +77,14 @@ export function analyzeQueryVariable(
     result.terminals.push(terminal);
   }
   return result;
+}
+
+/** False for the identifiers that name an attribute or a keyword: `query` in `session.query(...)` or `f(query=1)`. */
+function isNameReference(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === 'attribute') return parent.childForFieldName('attribute')?.id !== identifier.id;
+  if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.id !== identifier.id;
+  return true;
 }
 
 function isBindingTarget(identifier: Node, bindings: Binding[]): boolean {
