@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   ImportRuntimeWarningsRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest, type ImportRuntimeWarningsResult,
-  type ReportFormat,
+  type ReportFormat, type WorkspaceMigrationResult,
 } from '../../server/src/protocol';
 import type { ProgressNode, ProgressTreeProvider } from './progressView';
+import { changedOnDisk, movedDocuments } from './migrationCheck';
 
 const MIGRATE_FILE_SERVER_COMMAND = 'sqlaUpgrade.server.migrateFile';
 
@@ -47,8 +48,27 @@ async function migrateDocument(context: CommandContext, document: vscode.TextDoc
   return result;
 }
 
-/** Asks the server for one WorkspaceEdit and applies it, through the refactor preview unless told not to. */
-async function migrateWorkspace(context: CommandContext, params: { codes?: string[]; includeReview: boolean }, options: MigrationOptions): Promise<{ applied: boolean; files: number; fixes: number } | undefined> {
+/**
+ * The files the migration was computed for that have changed since: closed files whose bytes on
+ * disk differ, open documents at another version. Closed files are loaded as documents first:
+ * VS Code then keeps them in step with the disk and applies the edit only to the versions it knows
+ * at that moment, so a change while the refactor preview is open refuses the edit as well.
+ */
+async function staleFiles(result: WorkspaceMigrationResult): Promise<string[]> {
+  const unreadable: string[] = [];
+  for (const base of result.diskBases) {
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(base.uri)).then(undefined, () => unreadable.push(base.uri));
+  }
+  const onDisk = await changedOnDisk(result.diskBases, async (uri) => vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
+  const versionOf = (uri: string) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.version;
+  return [...new Set([...unreadable, ...onDisk, ...movedDocuments(result.edit.documentChanges, versionOf)])];
+}
+
+/**
+ * Asks the server for one WorkspaceEdit and applies it, through the refactor preview unless told
+ * not to. It applies whole or not at all: if a file changed after the edit was computed, nothing.
+ */
+async function migrateWorkspace(context: CommandContext, params: { codes?: string[]; includeReview: boolean }, options: MigrationOptions): Promise<{ applied: boolean; files: number; fixes: number; changed?: string[] } | undefined> {
   const client = runningClient(context);
   if (!client) return undefined;
   const result = await vscode.window.withProgress(
@@ -58,6 +78,13 @@ async function migrateWorkspace(context: CommandContext, params: { codes?: strin
   if (result.files === 0) {
     void vscode.window.showInformationMessage('SQLAlchemy Upgrade: nothing to migrate.');
     return { applied: false, files: 0, fixes: 0 };
+  }
+  const changed = await staleFiles(result);
+  if (changed.length > 0) {
+    const names = changed.map((uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri))).join(', ');
+    void vscode.window.showWarningMessage(`SQLAlchemy Upgrade: nothing was migrated: ${names} changed after the migration was prepared. Run the migration again.`);
+    await context.refreshView();
+    return { applied: false, files: result.files, fixes: result.fixes, changed };
   }
   const lspEdit = options.skipPreview ? { documentChanges: result.edit.documentChanges } : result.edit;
   const edit = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);

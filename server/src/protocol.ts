@@ -69,12 +69,25 @@ export interface WorkspaceMigrationParams {
   codes?: string[];
 }
 
+/** A closed file as the server read it from disk to compute its part of a migration. */
+export interface DiskBase {
+  uri: string;
+  /** SHA-256 of the file's bytes, in lower-case hex. */
+  sha256: string;
+}
+
 export interface WorkspaceMigrationResult {
   /** An LSP WorkspaceEdit: one TextDocumentEdit per file, versioned for open documents. */
   edit: { documentChanges: unknown[]; changeAnnotations?: Record<string, unknown> };
   files: number;
   fixes: number;
   skipped: Array<{ uri: string; reason: string }>;
+  /**
+   * One entry per closed file the edit rewrites. The edit is right only for these bytes: a client
+   * applies it only while every file still has them, and open documents still have the edit's
+   * versions; otherwise it applies nothing, since a migration applies whole or not at all.
+   */
+  diskBases: DiskBase[];
 }
 
 export namespace WorkspaceMigrationRequest {

@@ -3,10 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient } from './lspClient';
 import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/protocol';
+import { changedOnDisk, movedDocuments, sha256Hex } from '../../client/src/migrationCheck';
 
 const LEGACY_QUERY = 'from sqlalchemy.orm import Session\nfrom app.models import User\n\ndef find(session: Session):\n    return session.query(User).get(1)\n';
 const LEGACY_CORE = 'from sqlalchemy import select\n\nstmt = select([users.c.id])\n';
@@ -145,5 +146,97 @@ describe('workspace scan, progress report and workspace migration over JSON-RPC'
       const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
       return r.files.some((f) => f.uri === uriOf('app/new.py')) ? undefined : true;
     });
+  });
+});
+
+type LspEdit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+type DocumentChange = { textDocument: { uri: string; version: number | null }; edits: LspEdit[] };
+
+/**
+ * Applies a migration the way the extension does: the checks of client/src/migrationCheck first,
+ * then every file or none. Closed files are edited on disk from their current text, as an editor
+ * would load them.
+ */
+async function applyAsTheExtension(result: WorkspaceMigrationResult, openVersions: Map<string, number>): Promise<{ applied: boolean; changed: string[] }> {
+  const changed = [
+    ...(await changedOnDisk(result.diskBases, async (uri) => fs.readFileSync(fileURLToPath(uri)))),
+    ...movedDocuments(result.edit.documentChanges, (uri) => openVersions.get(uri)),
+  ];
+  if (changed.length > 0) return { applied: false, changed };
+  for (const change of result.edit.documentChanges as DocumentChange[]) {
+    if (change.textDocument.version !== null) continue;
+    const file = fileURLToPath(change.textDocument.uri);
+    const current = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'python', 0, current), change.edits));
+  }
+  return { applied: true, changed: [] };
+}
+
+describe('Migrate Workspace never writes an edit computed from text that has changed since', () => {
+  let client: LspTestClient;
+  let folder: string;
+  const fileOf = (name: string) => path.join(folder, 'app', name);
+  const uriOf = (name: string) => pathToFileURL(fileOf(name)).toString();
+  const BOM_CRLF_QUERY = '\uFEFF' + LEGACY_QUERY.replace(/\n/g, '\r\n');
+  const ORIGINAL: Record<string, string> = { 'queries.py': LEGACY_QUERY, 'core.py': LEGACY_CORE, 'bom.py': BOM_CRLF_QUERY, 'editor.py': LEGACY_CORE };
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-stale-'));
+    fs.mkdirSync(path.join(folder, 'app'));
+    for (const [name, text] of Object.entries(ORIGINAL)) fs.writeFileSync(fileOf(name), text);
+    client = new LspTestClient();
+    await client.initialize({}, [{ uri: pathToFileURL(folder).toString(), name: 'ws' }]);
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running && r.findingsLeft === 4 ? true : undefined;
+    });
+    // One file is open in the editor, at version 3.
+    await client.open(uriOf('editor.py'), LEGACY_CORE, 3);
+    await client.diagnosticsFor(uriOf('editor.py'), 3);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+  // Each test starts from the original files on disk.
+  const restore = () => {
+    for (const [name, text] of Object.entries(ORIGINAL)) if (name !== 'editor.py') fs.writeFileSync(fileOf(name), text);
+  };
+
+  it('gives each closed file the SHA-256 of the bytes its edit was computed from; unchanged, the whole edit applies', async () => {
+    restore();
+    const result = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    const closed = ['bom.py', 'core.py', 'queries.py'];
+    assert.deepEqual(result.diskBases.map((b) => b.uri).sort(), closed.map(uriOf).sort(), 'closed files only: the open one is versioned');
+    for (const base of result.diskBases) assert.equal(base.sha256, sha256Hex(fs.readFileSync(fileURLToPath(base.uri))), 'a digest of the bytes, BOM and CR included');
+    const outcome = await applyAsTheExtension(result, new Map([[uriOf('editor.py'), 3]]));
+    assert.deepEqual(outcome, { applied: true, changed: [] });
+    assert.match(fs.readFileSync(fileOf('queries.py'), 'utf8'), /return session\.get\(User, 1\)/);
+    assert.equal(fs.readFileSync(fileOf('core.py'), 'utf8'), MODERN);
+    assert.equal(fs.readFileSync(fileOf('bom.py'), 'utf8'), BOM_CRLF_QUERY.replace('session.query(User).get(1)', 'session.get(User, 1)'));
+  });
+
+  it('a closed file changed on disk between computing and applying: nothing is applied, the change is kept', async () => {
+    restore();
+    const result = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    assert.equal(result.files, 4);
+    // Someone saves queries.py after the edit was computed: a new first line shifts every line.
+    const changedText = '# edited meanwhile\n' + LEGACY_QUERY;
+    fs.writeFileSync(fileOf('queries.py'), changedText);
+    const outcome = await applyAsTheExtension(result, new Map([[uriOf('editor.py'), 3]]));
+    assert.deepEqual(outcome, { applied: false, changed: [uriOf('queries.py')] });
+    assert.equal(fs.readFileSync(fileOf('queries.py'), 'utf8'), changedText, 'the change on disk is kept');
+    for (const name of ['core.py', 'bom.py']) assert.equal(fs.readFileSync(fileOf(name), 'utf8'), ORIGINAL[name], `${name} untouched: nothing applied in part`);
+  });
+
+  it('an open document edited between computing and applying: nothing is applied', async () => {
+    restore();
+    const result = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    const editor = (result.edit.documentChanges as DocumentChange[]).find((c) => c.textDocument.uri === uriOf('editor.py'));
+    assert.equal(editor?.textDocument.version, 3);
+    await client.change(uriOf('editor.py'), 4, [{ text: '# typed meanwhile\n' + LEGACY_CORE }]);
+    const outcome = await applyAsTheExtension(result, new Map([[uriOf('editor.py'), 4]]));
+    assert.deepEqual(outcome, { applied: false, changed: [uriOf('editor.py')] });
+    for (const name of ['queries.py', 'core.py', 'bom.py']) assert.equal(fs.readFileSync(fileOf(name), 'utf8'), ORIGINAL[name], `${name} untouched`);
   });
 });

@@ -112,6 +112,11 @@ export function readSource(file: string): { text?: string; bom?: boolean; error?
   } catch (error) {
     return { error: `cannot read: ${(error as Error).message}` };
   }
+  return decodeSource(buffer);
+}
+
+/** A file's bytes as UTF-8 text; undefined (with a reason) when they are not valid UTF-8 text. */
+export function decodeSource(buffer: Uint8Array): { text?: string; bom?: boolean; error?: string } {
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
     if (text.includes('\u0000')) return { error: 'binary file (contains NUL bytes)' };

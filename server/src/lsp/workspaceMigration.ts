@@ -4,24 +4,29 @@ import { fixAll } from '../fix/fixAll';
 import { countSyntaxErrors } from '../fix/fixAll';
 import { diffEdits } from '../fix/apply';
 import { parseText } from '../parse/parser';
-import type { WorkspaceMigrationParams, WorkspaceMigrationResult } from '../protocol';
+import type { DiskBase, WorkspaceMigrationParams, WorkspaceMigrationResult } from '../protocol';
 import type { DocumentStore } from './documents';
 import { toLspEdit } from './convert';
-import { readFileText, type WorkspaceIndex } from './workspace';
+import type { WorkspaceIndex } from './workspace';
 import { projectOptions } from './projectOptions';
 import { URI } from 'vscode-uri';
+import * as fs from 'fs';
+import { createHash } from 'crypto';
+import { decodeSource } from '../cli/files';
 
 const SAFE = 'sqla-upgrade.safe';
 const REVIEW = 'sqla-upgrade.review';
 
 /**
  * One WorkspaceEdit over every affected file. Open documents are edited at their current
- * version, so the editor refuses the whole edit if one moved on; files with syntax errors are skipped.
+ * version, closed files come with the digest of the bytes their edit was computed from, so that
+ * the client can refuse the whole edit if one moved on; files with syntax errors are skipped.
  */
 export function workspaceMigration(parser: Parser, store: DocumentStore, index: WorkspaceIndex, params: WorkspaceMigrationParams): WorkspaceMigrationResult {
   const codes = params.codes && new Set(params.codes);
   const wanted = params.uris ? new Set(params.uris) : undefined;
   const documentChanges: unknown[] = [];
+  const diskBases: DiskBase[] = [];
   const skipped: WorkspaceMigrationResult['skipped'] = [];
   let fixes = 0;
   for (const uri of index.uris) {
@@ -30,7 +35,8 @@ export function workspaceMigration(parser: Parser, store: DocumentStore, index: 
     const fixable = entry?.findings.some((f) => (f.fix === 'safe' || (f.fix === 'review' && params.includeReview)) && (!codes || codes.has(f.code)));
     if (!fixable) continue;
     const open = store.get(uri);
-    const text = open ? open.document.getText() : readFileText(uri);
+    const disk = open ? undefined : readDiskFile(uri);
+    const text = open ? open.document.getText() : disk?.text;
     if (text === undefined) {
       skipped.push({ uri, reason: 'cannot be read' });
       continue;
@@ -53,6 +59,7 @@ export function workspaceMigration(parser: Parser, store: DocumentStore, index: 
       textDocument: { uri, version: open ? open.document.version : null },
       edits: diffEdits(text, result.text).map((e) => ({ ...toLspEdit(document, e), annotationId: annotation })),
     });
+    if (disk) diskBases.push({ uri, sha256: disk.sha256 });
   }
   return {
     edit: {
@@ -65,7 +72,22 @@ export function workspaceMigration(parser: Parser, store: DocumentStore, index: 
     files: documentChanges.length,
     fixes,
     skipped,
+    diskBases,
   };
+}
+
+/** A closed file's text and the digest of the very bytes it was decoded from. */
+function readDiskFile(uri: string): { text: string; sha256: string } | undefined {
+  const parsed = URI.parse(uri);
+  if (parsed.scheme !== 'file') return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(parsed.fsPath);
+  } catch {
+    return undefined;
+  }
+  const { text } = decodeSource(bytes);
+  return text === undefined ? undefined : { text, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 function isReviewFix(index: WorkspaceIndex, uri: string, code: string): boolean {
