@@ -33,8 +33,9 @@ export class LspTestClient {
   /** `window/showMessage` texts. */
   readonly messages: string[] = [];
 
-  constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js')) {
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces the environment. */
+  constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js'), options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+    this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => {
       this.published.push(params);
@@ -95,6 +96,11 @@ export class LspTestClient {
 
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest<T>(method, params);
+  }
+
+  /** The server's process id. */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   async shutdown(): Promise<void> {
