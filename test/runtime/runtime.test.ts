@@ -110,9 +110,14 @@ function runHarness(programPath: string, strict: boolean): HarnessRun {
 /**
  * SQL as the database saw it, with column labels dropped: `Query` labels columns
  * `users_id` where `select()` says `id`, which changes nothing the program receives.
+ * Outside a subquery Query refers to such a label (`anon_1.users_id`); that reads as `anon_1.id` too.
  */
 function normalizeSql(statement: RecordedStatement): string {
-  const sql = statement.sql.replace(/\s+AS\s+["\w]+/gi, '').replace(/\s+/g, ' ').trim();
+  let sql = statement.sql;
+  for (const [, table, column] of sql.matchAll(/\b(\w+)\.(\w+) AS (?:\1)_(?:\2)\b/g)) {
+    sql = sql.replace(new RegExp(`\\b(anon_\\d+)\\.${table}_${column}\\b`, 'g'), `$1.${column}`);
+  }
+  sql = sql.replace(/\s+AS\s+["\w]+/gi, '').replace(/\s+/g, ' ').trim();
   return `${sql} ${statement.parameters}${statement.many ? ' (many)' : ''}`;
 }
 

@@ -1,9 +1,8 @@
 """SQA403: first() over a joined eager load of a collection."""
 # runtime: no-warning-before
-# runtime: sql-differs
 # Query is legacy and 1.4 emits no warning for it. Both forms wrap the LIMIT 1 query in a
 # subquery so that the collection is loaded whole; Query labels that subquery's columns
-# (anon_1.authors_id) where select() does not (anon_1.id), so only the SQL text differs.
+# (anon_1.authors_id) where select() does not (anon_1.id), which the SQL comparison reads as one.
 from sqlalchemy import Column, ForeignKey, Integer, String, create_engine
 from sqlalchemy.orm import Session, declarative_base, joinedload, relationship
 

@@ -102,7 +102,7 @@ def executed_sql(sql, parameters):
     """The SQL as sent, without column labels: Query labels `users.id AS users_id` and refers to
     `anon_1.users_id` outside a subquery, where select() writes `users.id AS id` and `anon_1.id`."""
     for table, column in set(TABLE_COLUMN_LABEL.findall(sql)):
-        sql = re.sub(rf"\.{table}_{column}\b", f".{column}", sql)
+        sql = re.sub(rf"\b(anon_\d+)\.{table}_{column}\b", rf"\1.{column}", sql)
     return f"{' '.join(LABEL.sub('', sql).split())} {parameters!r}"
 
 
