@@ -30,12 +30,18 @@ export function enabledRules(options: AnalyzeOptions): Rule[] {
 
 /** Runs every enabled rule over one parsed module; never reports inside or across parse errors. */
 export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}): Analysis {
-  const model = new ModuleModel(text, tree);
-  const lines = new LineIndex(text);
+  return analyzeModel(new ModuleModel(text, tree), options);
+}
+
+/**
+ * The same over a model built by the caller. A model with a focus gets the findings of the
+ * statements it checks only (what the rules find elsewhere is dropped).
+ */
+export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, lines = new LineIndex(model.text)): Analysis {
   const findings: Finding[] = [];
   const suppressions = collectSuppressions(model, lines);
   let errorRanges: Array<[number, number]> | undefined;
-  const errors = () => (errorRanges ??= syntaxErrorRanges(tree.rootNode));
+  const errors = () => (errorRanges ??= syntaxErrorRanges(model.root));
   if (suppressions.wholeFile) return { findings, model, lines };
   const targetVersion = options.targetVersion ?? '1.4-compatible';
   for (const rule of enabledRules(options)) {
@@ -50,6 +56,7 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
       report(node, message, fix?: Fix) {
         const start = 'startIndex' in node ? node.startIndex : node.start;
         const end = 'endIndex' in node ? node.endIndex : node.end;
+        if (!rule.wholeModule && !model.isChecked(start)) return;
         if ('startIndex' in node && model.isInError(node)) return;
         if (isSuppressed(suppressions.byLine, lines.lineOf(start), rule.code)) return;
         // A fix may reach beyond its node (an import, a whole statement): never into broken code.

@@ -21,7 +21,8 @@ export function suppressedCodes(commentText: string): string[] | undefined {
 export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
   const byLine = new Map<number, Set<string>>();
   let wholeFile = false;
-  for (const comment of model.nodes('comment')) {
+  // Only comments that spell the tool's name can suppress anything.
+  for (const comment of model.nodesWithWords('comment', ['sqla'])) {
     if (FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
     const codes = suppressedCodes(comment.text);
     if (!codes) continue;

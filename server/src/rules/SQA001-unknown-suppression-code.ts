@@ -26,7 +26,7 @@ export const unknownSuppressionCode: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const comment of model.nodes('comment')) {
+    for (const comment of model.checkedNodes('comment')) {
       const match = SUPPRESSION_PATTERN.exec(comment.text);
       if (!match || match[1] === undefined) continue;
       const listStart = comment.startIndex + match.index + match[0].indexOf('[') + 1;

@@ -2,7 +2,7 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { receiversOf } from '../semantics/receivers';
-import { enclosingStatement, methodCalls } from './helpers';
+import { enclosingStatement, checkedMethodCalls, methodCalls } from './helpers';
 import { connectionBlockEdit, type ConnectionUse } from '../fix/connectionBlock';
 
 /**
@@ -25,7 +25,7 @@ export const engineExecute: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['execute', 'scalar']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['execute', 'scalar']))) {
       if (!parts.object || receivers.kindOf(parts.object) !== 'engine') continue;
       const message = `Engine.${parts.method}() (connectionless execution) is removed in 2.0; execute on a Connection`;
       context.report(parts.call, message, connectionFix(model, parts.call, parts.object));

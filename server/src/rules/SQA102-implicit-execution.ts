@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { enclosingStatement, keywordName, keywordValue, methodCalls, type CallParts } from './helpers';
+import { enclosingStatement, keywordName, keywordValue, checkedMethodCalls, methodCalls, type CallParts } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 import { isCoreStatement, TABLE_FACTORIES } from '../semantics/statements';
 import { boundMetadata, engineTextAt } from '../semantics/boundMetadata';
@@ -30,7 +30,7 @@ export const implicitExecution: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['execute', 'scalar']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['execute', 'scalar']))) {
       if (!parts.object || EXECUTORS.has(receivers.kindOf(parts.object))) continue;
       if (!isCoreStatement(model, parts.object)) continue;
       context.report(parts.call, MESSAGE, implicitFix(model, parts));

@@ -19,6 +19,7 @@ export const boundMetadataRule: Rule = {
     useInstead: 'metadata = MetaData()\nmetadata.create_all(engine)\nusers = Table("users", metadata, autoload_with=engine)',
     fixSafety: 'Needs review. The binding is removed and the engine is passed to every bind-less use in the file (`create_all()`, `drop_all()`, `reflect()`, `Table(..., autoload=True)`). The fix is not offered when the file also relies on the binding in ways it cannot rewrite (implicit `stmt.execute()`, a Session created without an engine), and it cannot see other modules that import this metadata: check them.',
   },
+  wholeModule: true,
   check(context) {
     const { model } = context;
     const bound = boundMetadata(model);

@@ -31,7 +31,7 @@ export const tableAutoload: Rule = {
       const fix = use.fix && { title: 'Reflect with autoload_with=engine', safety: 'review' as const, edits: [use.fix] };
       context.report(use.node, MESSAGE, fix);
     }
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       const qualified = parts && model.qualifiedName(parts.fn);
       if (!parts || !qualified || !TABLE_CLASSES.has(qualified)) continue;

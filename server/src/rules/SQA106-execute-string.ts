@@ -1,6 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
-import { isStringLiteral, methodCalls } from './helpers';
+import { isStringLiteral, checkedMethodCalls } from './helpers';
 import { ensureImported } from '../fix/imports';
 import { TEXT_FUNCTIONS } from '../semantics/names';
 import { isSessionLike, receiversOf } from '../semantics/receivers';
@@ -29,7 +29,7 @@ export const executeString: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['execute']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['execute']))) {
       const kind = parts.object ? receivers.kindOf(parts.object) : 'unknown';
       const sessionLike = isSessionLike(kind);
       if (kind !== 'connection' && kind !== 'engine' && !sessionLike) continue;

@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { keywordName, keywordValue, methodCalls } from './helpers';
+import { keywordName, keywordValue, checkedMethodCalls } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 
 /** Keywords that 2.0's `Connection.execute()` has of its own; never parameters. */
@@ -25,7 +25,7 @@ export const executeKwargsParams: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['execute']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['execute']))) {
       const kind = parts.object ? receivers.kindOf(parts.object) : 'unknown';
       if (kind !== 'connection' && kind !== 'engine') continue;
       const keywords = parts.keywords;

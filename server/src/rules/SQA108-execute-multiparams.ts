@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Rule, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { hasMultilineString, indentUnit, isStringLiteral, lineIndentOf, methodCalls, reindent } from './helpers';
+import { hasMultilineString, indentUnit, isStringLiteral, lineIndentOf, checkedMethodCalls, reindent } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 
 const POSITIONAL_LITERALS = new Set(['tuple', 'integer', 'float', 'string', 'concatenated_string', 'true', 'false']);
@@ -26,7 +26,7 @@ export const executeMultiparams: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['execute']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['execute']))) {
       const kind = parts.object ? receivers.kindOf(parts.object) : 'unknown';
       if (kind !== 'connection' && kind !== 'engine') continue;
       const statement = parts.positional[0];

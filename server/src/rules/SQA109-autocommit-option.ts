@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Rule, RuleContext } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { callParts, isStringLiteral, keywordName, keywordValue, methodCalls } from './helpers';
+import { callParts, isStringLiteral, keywordName, keywordValue, checkedMethodCalls, methodCalls } from './helpers';
 import { ENGINE_FACTORIES } from '../semantics/names';
 import { receiversOf } from '../semantics/receivers';
 import { isCoreStatement, statementRootKind } from '../semantics/statements';
@@ -38,7 +38,7 @@ export const autocommitOption: Rule = {
 function reportAutocommitOptions(context: RuleContext, model: ModuleModel): void {
   const receivers = receiversOf(model);
   const message = 'The autocommit execution option is removed in 2.0; commit explicitly (engine.begin() or conn.commit())';
-  for (const parts of methodCalls(model, new Set(['execution_options']))) {
+  for (const parts of checkedMethodCalls(model, new Set(['execution_options']))) {
     const option = parts.keywords.find((k) => keywordName(k) === 'autocommit' && keywordValue(k)?.type !== 'false');
     if (!option || !parts.object) continue;
     const kind = receivers.kindOf(parts.object);
@@ -46,7 +46,7 @@ function reportAutocommitOptions(context: RuleContext, model: ModuleModel): void
     context.report(option, message);
   }
   // create_engine(url, execution_options={"autocommit": True})
-  for (const call of model.nodes('call')) {
+  for (const call of model.checkedNodes('call')) {
     const parts = callParts(call);
     const qualified = parts && model.qualifiedName(parts.fn);
     if (!parts || !qualified || !ENGINE_FACTORIES.has(qualified)) continue;
@@ -64,7 +64,7 @@ function reportAutocommitOptions(context: RuleContext, model: ModuleModel): void
 function reportImplicitAutocommit(context: RuleContext, model: ModuleModel): void {
   const message = 'This write relies on implicit autocommit, which 2.0 removes; run it in engine.begin() or commit explicitly';
   const transactional = new Map<string, boolean>();
-  for (const parts of methodCalls(model, new Set(['execute', 'create_all', 'drop_all']))) {
+  for (const parts of checkedMethodCalls(model, new Set(['execute', 'create_all', 'drop_all']))) {
     const connection = parts.method === 'execute' ? parts.object : parts.positional[0];
     const statement = parts.method === 'execute' ? parts.positional[0] : parts.call;
     if (!connection || !statement || connection.type !== 'identifier') continue;

@@ -29,7 +29,7 @@ export const futureFlag: Rule = {
   check(context) {
     const { model } = context;
     const only20 = context.targetVersion === '2.0';
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       const qualified = parts && model.qualifiedName(parts.fn);
       if (!parts || !qualified || !(ENGINE_FACTORIES.has(qualified) || SESSION_CLASSES.has(qualified) || SESSIONMAKERS.has(qualified))) continue;
@@ -44,7 +44,7 @@ export const futureFlag: Rule = {
       const when = only20 ? 'remove the flag' : 'drop the flag once the code no longer needs to run on 1.4';
       context.report(flag, `future=True is the only behaviour in 2.0; ${when}`, fix);
     }
-    for (const stmt of model.nodes('import_from_statement')) {
+    for (const stmt of model.checkedNodes('import_from_statement')) {
       const moduleNode = stmt.childForFieldName('module_name');
       if (moduleNode?.text.replace(/\s+/g, '') !== 'sqlalchemy.future') continue;
       const names = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);

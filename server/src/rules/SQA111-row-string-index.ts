@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { isSessionLike, receiversOf, type Receivers } from '../semantics/receivers';
 import { isCoreStatement } from '../semantics/statements';
 
@@ -41,25 +41,25 @@ export const rowStringIndex: Rule = {
     const { model } = context;
     const rows = new RowTracker(model);
     const message = (form: string) => `Rows are named tuples in 2.0: ${form} no longer works on a row; use row._mapping`;
-    for (const subscript of model.root.descendantsOfType('subscript')) {
+    for (const subscript of model.checkedDescendants('subscript')) {
       const value = subscript?.childForFieldName('value');
       const keys = subscript?.childrenForFieldName('subscript').filter((n): n is Node => !!n) ?? [];
       if (!subscript || !value || keys.length !== 1 || !isKey(model, keys[0]) || !rows.isRow(value)) continue;
       if (subscript.parent?.type === 'assignment' && subscript.parent.childForFieldName('left')?.id === subscript.id) continue;
       context.report(subscript, message('row[key]'), mappingFix(value));
     }
-    for (const comparison of model.root.descendantsOfType('comparison_operator')) {
+    for (const comparison of model.checkedDescendants('comparison_operator')) {
       const operands = comparison?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
       const operator = comparison?.childrenForFieldName('operators').map((o) => o?.type).join(' ');
       if (!comparison || operands.length !== 2 || (operator !== 'in' && operator !== 'not in')) continue;
       if (!isKey(model, operands[0]) || !rows.isRow(operands[1])) continue;
       context.report(comparison, message('"key" in row'), mappingFix(operands[1]));
     }
-    for (const parts of methodCalls(model, MAPPING_METHODS)) {
+    for (const parts of checkedMethodCalls(model, MAPPING_METHODS)) {
       if (!parts.object || !rows.isRow(parts.object)) continue;
       context.report(parts.call, message(`row.${parts.method}()`), methodFix(model, parts.call, parts.object, parts.method!));
     }
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const fn = call.childForFieldName('function');
       const args = call.childForFieldName('arguments')?.namedChildren ?? [];
       if (fn?.type !== 'identifier' || fn.text !== 'dict' || model.lookup('dict', fn) || args.length !== 1 || !args[0]) continue;

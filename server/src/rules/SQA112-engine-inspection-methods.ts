@@ -1,6 +1,6 @@
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { keywordName, methodCalls, type CallParts } from './helpers';
+import { keywordName, checkedMethodCalls, type CallParts } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 import { ensureImported } from '../fix/imports';
 
@@ -30,7 +30,7 @@ export const engineInspectionMethods: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set([...ENGINE_ONLY, ...CALLABLE_RUNNERS, 'connect']))) {
+    for (const parts of checkedMethodCalls(model, new Set([...ENGINE_ONLY, ...CALLABLE_RUNNERS, 'connect']))) {
       if (!parts.object) continue;
       const kind = receivers.kindOf(parts.object);
       const method = parts.method!;

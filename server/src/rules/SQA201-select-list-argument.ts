@@ -23,7 +23,7 @@ export const selectListArgument: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts) continue;
       // Only SQLAlchemy's select; the stdlib `select.select([...], ...)` resolves elsewhere.

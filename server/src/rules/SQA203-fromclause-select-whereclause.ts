@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { isTableExpression } from '../semantics/statements';
 import { chainText, namedArguments, selectSteps } from '../fix/generative';
 
@@ -24,7 +24,7 @@ export const fromclauseSelectWhereclause: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const parts of methodCalls(model, new Set(['select']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['select']))) {
       if (!parts.object || parts.positional.length + parts.keywords.length + parts.splats.length === 0) continue;
       if (!isTableExpression(model, parts.object)) continue;
       const args = namedArguments(parts, ['whereclause']);

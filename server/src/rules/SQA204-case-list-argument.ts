@@ -27,7 +27,7 @@ export const caseListArgument: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       const qualified = parts && model.qualifiedName(parts.fn);
       if (!parts || !qualified || !CASE_FUNCTIONS.has(qualified)) continue;

@@ -42,7 +42,7 @@ export const dmlKeywordArguments: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts) continue;
       const site = dmlSite(model, parts);

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls, type CallParts } from './helpers';
+import { checkedMethodCalls, type CallParts } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 import { isCoreStatement } from '../semantics/statements';
 import { ensureImported } from '../fix/imports';
@@ -41,7 +41,7 @@ export const selectLegacyMethods: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, METHODS)) {
+    for (const parts of checkedMethodCalls(model, METHODS)) {
       const method = parts.method!;
       if (!parts.object || !parts.methodNode) continue;
       const isQuery = receivers.kindOf(parts.object) === 'query';

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { isTableExpression } from '../semantics/statements';
 
 const COLUMN_CLASSES = new Set(['sqlalchemy.Column', 'sqlalchemy.schema.Column', 'sqlalchemy.sql.schema.Column']);
@@ -26,7 +26,7 @@ export const columnCopy: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const parts of methodCalls(model, new Set(['copy']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['copy']))) {
       if (!parts.object || !isColumn(model, parts.object, 0)) continue;
       context.report(parts.call, 'Column.copy() is deprecated; build the column again or copy the table with to_metadata()');
     }

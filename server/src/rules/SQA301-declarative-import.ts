@@ -25,7 +25,8 @@ export const declarativeImport: Rule = {
     const { model } = context;
     const message = (name: string) => `\`${name}\` moved to sqlalchemy.orm; the sqlalchemy.ext.declarative alias is removed in 2.0`;
     const importFixes = new Map<number, Fix | undefined>();
-    for (const stmt of model.nodes('import_from_statement')) {
+    // All of them, not only the checked ones: a use elsewhere takes its fix from the import.
+    for (const stmt of model.nodesWithWords('import_from_statement', ['declarative'])) {
       const moduleNode = stmt.childForFieldName('module_name');
       if (moduleNode?.text.replace(/\s+/g, '') !== 'sqlalchemy.ext.declarative') continue;
       // `except ImportError:` fallbacks serve SQLAlchemy before 1.4; 1.4 and 2.0 never reach them.
@@ -41,7 +42,7 @@ export const declarativeImport: Rule = {
       }
     }
     // The call is where 1.4 warns: `declarative_base()` through the old import, or `sqlalchemy.ext.declarative.declarative_base()`.
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const fn = call.childForFieldName('function');
       const qualified = fn ? model.qualifiedName(fn) : undefined;
       if (!fn || !qualified?.startsWith('sqlalchemy.ext.declarative.')) continue;

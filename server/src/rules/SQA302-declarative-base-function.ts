@@ -29,7 +29,7 @@ export const declarativeBaseFunction: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const fn = call.childForFieldName('function');
       if (!fn || !DECLARATIVE_BASE_FACTORIES.has(model.qualifiedName(fn) ?? '')) continue;
       const assignment = call.parent;

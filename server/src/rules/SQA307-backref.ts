@@ -38,7 +38,7 @@ export const backrefRule: Rule = {
       for (const { value, name } of site.assignments) if (value) owners.set(value.id, { site: site.ref, attribute: name.text });
     }
     const callees = withAliases(model, RELATIONSHIP_NAMES);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       if (!calleeNamed(call, callees) || !isRelationshipCall(model, call, isFlaskDb)) continue;
       const facts = relationshipFacts(model, call, isFlaskDb);
       if (!facts.backrefArgument) continue;

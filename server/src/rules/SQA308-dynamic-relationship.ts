@@ -39,7 +39,7 @@ export const dynamicRelationship: Rule = {
     }
     const message = '`lazy="dynamic"` is the legacy dynamic loader; 2.0 has `lazy="write_only"` with `WriteOnlyMapped[...]`';
     const callees = withAliases(model, CALLEE_NAMES);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       if (!calleeNamed(call, callees)) continue;
       const fn = call.childForFieldName('function');
       if (fn && DYNAMIC_LOADERS.has(sqlalchemyNameOf(model, fn, isFlaskDb) ?? '')) {

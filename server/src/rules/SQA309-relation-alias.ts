@@ -47,7 +47,7 @@ export const relationAlias: Rule = {
         if (name?.type === 'aliased_import' && REPLACEMENTS.has(name.childForFieldName('name')?.text ?? '')) aliases.add(name.childForFieldName('alias')?.text ?? '');
       }
     }
-    for (const node of model.root.descendantsOfType(['identifier', 'attribute'])) {
+    for (const node of model.checkedDescendants(['identifier', 'attribute'])) {
       const spelled = (node?.type === 'attribute' ? node.childForFieldName('attribute')?.text : node?.text) ?? '';
       if (!node || !(REPLACEMENTS.has(spelled) || (node.type === 'identifier' && aliases.has(spelled))) || model.isInError(node)) continue;
       const legacy = legacyName(model, node);

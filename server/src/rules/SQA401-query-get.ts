@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 import { resolveQuery } from '../semantics/queryChain';
 
@@ -23,7 +23,7 @@ export const queryGet: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['get']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['get']))) {
       if (!parts.object || receivers.kindOf(parts.object) !== 'query') continue;
       const message = 'Query.get() is legacy; use Session.get(Entity, pk)';
       // Inline, or held in a variable, or returned by a function of this module that only builds it.

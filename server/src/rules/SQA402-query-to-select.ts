@@ -58,7 +58,7 @@ interface TerminalSite {
 /** Every `<expr>.all()`-like call and every `for ... in <expr>`; the caller checks that `<expr>` is a Query. */
 function queryTerminals(model: ModuleModel): TerminalSite[] {
   const sites: TerminalSite[] = [];
-  for (const call of model.nodes('call')) {
+  for (const call of model.checkedNodes('call')) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute') continue;
     const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -67,7 +67,7 @@ function queryTerminals(model: ModuleModel): TerminalSite[] {
     if (!object || !QUERY_TERMINALS.has(method) || (args?.namedChildCount ?? 0) > 0) continue;
     sites.push({ target: call, terminal: method, queryExpr: object });
   }
-  for (const loop of [...model.nodes('for_statement'), ...model.nodes('for_in_clause')]) {
+  for (const loop of [...model.checkedNodes('for_statement'), ...model.checkedNodes('for_in_clause')]) {
     const iterable = loop.childForFieldName('right');
     if (iterable) sites.push({ target: iterable, terminal: '__iter__', queryExpr: iterable });
   }

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule, RuleContext } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { loaderCallsIn, type LoaderCall } from '../semantics/loaderOptions';
 import { mappedAttribute, mappedClassOf } from '../semantics/mappedClasses';
@@ -34,7 +34,7 @@ export const queryJoinedloadUnique: Rule = {
     const { model } = context;
     const receivers = receiversOf(model);
     let rewrites: RewriteSite[] | undefined;
-    for (const options of methodCalls(model, new Set(['options']))) {
+    for (const options of checkedMethodCalls(model, new Set(['options']))) {
       if (!options.object || !isQueryLike(receivers.kindOf(options.object))) continue;
       for (const loader of loaderCallsIn(model, options.call)) {
         if (!JOINED_LOADERS.has(loader.name) || model.isInError(loader.call)) continue;

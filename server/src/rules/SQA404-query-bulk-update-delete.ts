@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { keywordName, keywordValue, methodCalls, type CallParts } from './helpers';
+import { keywordName, keywordValue, checkedMethodCalls, type CallParts } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { queryShape } from '../semantics/queryChain';
 import { queryRootOf, type QueryRoot } from '../semantics/queryRoot';
@@ -31,7 +31,7 @@ export const queryBulkUpdateDelete: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['update', 'delete']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['update', 'delete']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object))) continue;
       const message = `Query.${parts.method}() is legacy; 2.0 executes an ORM-enabled ${parts.method}() statement through the Session`;
       context.report(parts.call, message, bulkFix(model, parts));

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { callParts, methodCalls, type CallParts } from './helpers';
+import { callParts, checkedMethodCalls, type CallParts } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { loaderCallOf, type LoaderCall } from '../semantics/loaderOptions';
 import { legacyJoinForm } from '../semantics/joinForms';
@@ -33,7 +33,7 @@ export const stringRelationshipPath: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['join', 'outerjoin']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['join', 'outerjoin']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object))) continue;
       // Several paths in one call are SQA406's, whose fix resolves their strings too.
       if (legacyJoinForm(parts)) continue;
@@ -42,7 +42,7 @@ export const stringRelationshipPath: Rule = {
         context.report(argument, 'Relationship named by a string in Query.join() is removed in 2.0; use the class-bound attribute', joinFix(model, parts, argument));
       }
     }
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const loader = loaderCallOf(model, call);
       if (loader) {
         reportLoader(context, model, loader);

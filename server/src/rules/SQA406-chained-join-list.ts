@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { keywordName, methodCalls, type CallParts } from './helpers';
+import { keywordName, checkedMethodCalls, type CallParts } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { isPathElement, legacyJoinForm } from '../semantics/joinForms';
 import { queryRootOf } from '../semantics/queryRoot';
@@ -32,7 +32,7 @@ export const chainedJoinList: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['join', 'outerjoin']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['join', 'outerjoin']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object))) continue;
       const form = legacyJoinForm(parts);
       if (!form) continue;

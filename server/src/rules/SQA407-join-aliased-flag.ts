@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { keywordName, keywordValue, methodCalls } from './helpers';
+import { keywordName, keywordValue, checkedMethodCalls } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 
 /** `join()` keywords that 2.0 removes; a literal `False` / `None` changes nothing and is left alone. */
@@ -25,7 +25,7 @@ export const joinAliasedFlag: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['join', 'outerjoin']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['join', 'outerjoin']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object))) continue;
       for (const keyword of parts.keywords) {
         const name = keywordName(keyword) ?? '';

@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { methodCalls, methodSpan } from './helpers';
+import { checkedMethodCalls, methodSpan } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 
 /**
@@ -22,7 +22,7 @@ export const queryFromSelf: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['from_self']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['from_self']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object)) || model.isInError(parts.call)) continue;
       context.report(methodSpan(parts), 'Query.from_self() is removed in 2.0; select from aliased(Entity, query.subquery()) instead');
     }

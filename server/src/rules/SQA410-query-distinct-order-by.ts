@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { outermostCall, queryRootOf } from '../semantics/queryRoot';
 import { unselectedOrderTerms } from '../semantics/distinctOrderBy';
@@ -25,7 +25,7 @@ export const queryDistinctOrderBy: Rule = {
     const { model } = context;
     const receivers = receiversOf(model);
     const seen = new Set<number>();
-    for (const parts of methodCalls(model, new Set(['order_by']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['order_by']))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object))) continue;
       const chain = outermostCall(parts.call);
       const root = queryRootOf(model, chain);

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls, methodSpan, type CallParts } from './helpers';
+import { checkedMethodCalls, methodSpan, type CallParts } from './helpers';
 import { isQueryLike, receiversOf } from '../semantics/receivers';
 import { queryRootOf } from '../semantics/queryRoot';
 
@@ -38,7 +38,7 @@ export const queryLegacyMethods: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(Object.keys(REPLACEMENTS)))) {
+    for (const parts of checkedMethodCalls(model, new Set(Object.keys(REPLACEMENTS)))) {
       if (!parts.object || !isQueryLike(receivers.kindOf(parts.object)) || model.isInError(parts.call)) continue;
       const method = parts.method!;
       context.report(methodSpan(parts), `Query.${method}() ${REPLACEMENTS[method]}`, legacyMethodFix(model, parts));

@@ -35,7 +35,7 @@ export const flaskModelQuery: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts?.object || !parts.method || receivers.kindOf(parts.object) !== 'flaskQuery') continue;
       if (QUERY_TERMINALS.has(parts.method) && parts.argumentList.namedChildCount === 0) {
@@ -44,7 +44,7 @@ export const flaskModelQuery: Rule = {
         context.report(call, MESSAGE, helperFix(model, parts));
       }
     }
-    for (const loop of [...model.nodes('for_statement'), ...model.nodes('for_in_clause')]) {
+    for (const loop of [...model.checkedNodes('for_statement'), ...model.checkedNodes('for_in_clause')]) {
       const iterable = loop.childForFieldName('right');
       if (iterable && receivers.kindOf(iterable) === 'flaskQuery') context.report(iterable, MESSAGE, terminalFix(model, iterable, iterable, '__iter__'));
     }

@@ -22,7 +22,7 @@ export const bakedQuery: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const stmt of model.nodes('import_from_statement')) {
+    for (const stmt of model.checkedNodes('import_from_statement')) {
       const moduleNode = stmt.childForFieldName('module_name');
       const moduleName = moduleNode?.text.replace(/\s+/g, '');
       // `from sqlalchemy.ext.baked import ...` once per statement, `from sqlalchemy.ext import baked` at the name.
@@ -33,13 +33,13 @@ export const bakedQuery: Rule = {
         if (name && dotted?.text === 'baked') context.report(name, MESSAGE);
       }
     }
-    for (const stmt of model.nodes('import_statement')) {
+    for (const stmt of model.checkedNodes('import_statement')) {
       for (const name of stmt.childrenForFieldName('name')) {
         const dotted = name?.type === 'aliased_import' ? name.childForFieldName('name') : name;
         if (name && dotted?.text.replace(/\s+/g, '') === BAKED_MODULE) context.report(name, MESSAGE);
       }
     }
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const fn = call.childForFieldName('function');
       const qualified = fn ? model.qualifiedName(fn) : undefined;
       if (qualified === `${BAKED_MODULE}.bakery` || qualified === `${BAKED_MODULE}.BakedQuery.bakery`) context.report(call, MESSAGE);

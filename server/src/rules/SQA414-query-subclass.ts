@@ -26,12 +26,12 @@ export const querySubclass: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const cls of model.nodes('class_definition')) {
+    for (const cls of model.checkedNodes('class_definition')) {
       for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
         if (base && QUERY_BASE_CLASSES.has(model.qualifiedName(base) ?? '')) context.report(base, MESSAGE);
       }
     }
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts) continue;
       if (parts.method === 'query_property' && parts.object && receivers.kindOf(parts.object) === 'scopedSession') {

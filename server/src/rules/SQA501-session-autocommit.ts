@@ -24,7 +24,7 @@ export const sessionAutocommit: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       const qualified = parts ? model.qualifiedName(parts.fn) ?? '' : '';
       if (!parts || !qualified) continue;

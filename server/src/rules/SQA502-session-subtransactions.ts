@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { keywordName, keywordValue, methodCalls } from './helpers';
+import { keywordName, keywordValue, checkedMethodCalls } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 
 /**
@@ -22,7 +22,7 @@ export const sessionSubtransactions: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['begin']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['begin']))) {
       const kind = parts.object ? receivers.kindOf(parts.object) : 'unknown';
       if (kind !== 'session' && kind !== 'scopedSession') continue;
       for (const keyword of parts.keywords) {

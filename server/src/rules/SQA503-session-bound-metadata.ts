@@ -27,7 +27,7 @@ export const sessionBoundMetadata: Rule = {
     const { model } = context;
     if (boundMetadata(model).sites.length === 0) return;
     const configured = configuredNames(model);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       const qualified = parts ? model.qualifiedName(parts.fn) ?? '' : '';
       if (!parts || (!SESSION_CLASSES.has(qualified) && !SESSIONMAKERS.has(qualified))) continue;

@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { receiversOf, type ReceiverKind } from '../semantics/receivers';
 import { SESSION_CLASSES } from '../semantics/names';
 import { CLOSE_ALL_SESSIONS_FUNCTIONS } from '../semantics/ormNames';
@@ -28,7 +28,7 @@ export const sessionLegacyApi: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const parts of methodCalls(model, new Set(['close_all']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['close_all']))) {
       const object = parts.object;
       if (!object || (!SESSION_CLASSES.has(model.qualifiedName(object) ?? '') && !SESSION_KINDS.has(receivers.kindOf(object)))) continue;
       const message = 'Session.close_all() is removed in 2.0; call close_all_sessions()';
@@ -42,7 +42,7 @@ export const sessionLegacyApi: Rule = {
       };
       context.report(parts.call, message, fix);
     }
-    for (const attribute of model.root.descendantsOfType('attribute')) {
+    for (const attribute of model.checkedDescendants('attribute')) {
       if (!attribute || attribute.childForFieldName('attribute')?.text !== 'transaction') continue;
       const object = attribute.childForFieldName('object')!;
       const kind = receivers.kindOf(object);

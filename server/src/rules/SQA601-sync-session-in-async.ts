@@ -36,7 +36,7 @@ export const syncSessionInAsync: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const fn of model.nodes('function_definition')) {
+    for (const fn of model.checkedNodes('function_definition')) {
       if (!isAsyncFunction(fn)) continue;
       const body = fn.childForFieldName('body');
       if (!body) continue;

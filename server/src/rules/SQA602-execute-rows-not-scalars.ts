@@ -51,7 +51,7 @@ export const executeRowsNotScalars: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts?.object || parts.method !== 'execute' || !parts.methodNode) continue;
       const sessionKind = receivers.kindOf(parts.object);

@@ -26,7 +26,7 @@ export const asyncEnginePrePing: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       const parts = callParts(call);
       if (!parts) continue;
       // Only SQLAlchemy's factory, however it was imported.

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { methodCalls } from './helpers';
+import { checkedMethodCalls } from './helpers';
 import { ensureImported } from '../fix/imports';
 import { CONFIG_DICT_NAMES, KEPT_CONFIG_KEYS, OTHER_ORM_ROOTS, PYDANTIC_BASE_MODELS, RENAMED_CONFIG_KEYS } from './data/pydanticConfig';
 
@@ -26,7 +26,7 @@ export const pydanticOrmMode: Rule = {
   check(context) {
     const { model } = context;
     if (importsOtherOrm(model)) return;
-    for (const cls of model.nodes('class_definition')) {
+    for (const cls of model.checkedNodes('class_definition')) {
       if (!isPydanticModel(model, cls, 0)) continue;
       for (const keyword of classKeywords(cls)) {
         if (keyword.childForFieldName('name')?.text !== 'orm_mode') continue;
@@ -42,7 +42,7 @@ export const pydanticOrmMode: Rule = {
       if (!config || !ormMode) continue;
       context.report(ormMode.statement, 'class Config with orm_mode is Pydantic v1; v2 uses model_config = ConfigDict(from_attributes=True)', configFix(model, cls, config));
     }
-    for (const parts of methodCalls(model, new Set(['from_orm']))) {
+    for (const parts of checkedMethodCalls(model, new Set(['from_orm']))) {
       if (!parts.object || !parts.methodNode || !isPydanticReceiver(model, parts.object)) continue;
       context.report(parts.call, 'from_orm() is Pydantic v1; v2 reads ORM objects with model_validate()', {
         title: 'Use model_validate()',

@@ -27,7 +27,7 @@ export const asyncSessionScope: Rule = {
   check(context) {
     const { model } = context;
     const receivers = receiversOf(model);
-    for (const call of model.nodes('call')) {
+    for (const call of model.checkedNodes('call')) {
       if (receivers.kindOf(call) !== 'asyncSession') continue;
       if (isLeftOpen(model, call)) context.report(call, 'AsyncSession created without async with is never closed; its connection is not returned to the pool');
     }

@@ -54,30 +54,52 @@ function takeCallApart(call: Node): CallParts | undefined {
   return parts;
 }
 
-/** Calls of `<something>.<method>(...)` for the given method names. */
+/** Calls of `<something>.<method>(...)` for the given method names, anywhere in the module. */
 export function methodCalls(model: ModuleModel, methods: ReadonlySet<string>): CallParts[] {
-  const byMethod = methodIndex(model);
   const result: CallParts[] = [];
-  for (const method of methods) result.push(...(byMethod.get(method) ?? []));
+  for (const method of methods) result.push(...callsOfMethod(model, method));
   return methods.size > 1 ? result.sort((a, b) => a.call.startIndex - b.call.startIndex) : result;
+}
+
+/** The same calls, in the statements the rules check: what a rule reports on. */
+export function checkedMethodCalls(model: ModuleModel, methods: ReadonlySet<string>): CallParts[] {
+  const calls = methodCalls(model, methods);
+  return model.hasFocus ? calls.filter((parts) => model.isChecked(parts.call.startIndex)) : calls;
 }
 
 const methodIndexes = new WeakMap<ModuleModel, Map<string, CallParts[]>>();
 
-/** Every `x.method(...)` call of the module by method name, taken apart once for all rules. */
-function methodIndex(model: ModuleModel): Map<string, CallParts[]> {
+/**
+ * Every `x.method(...)` call by method name, taken apart once for all rules: over the whole module
+ * in one pass, or, when only some statements are checked, method by method in the statements that
+ * spell the name.
+ */
+function callsOfMethod(model: ModuleModel, method: string): CallParts[] {
   let index = methodIndexes.get(model);
-  if (index) return index;
-  index = new Map();
-  for (const call of model.nodes('call')) {
-    const parts = callParts(call);
-    if (!parts?.method) continue;
-    const list = index.get(parts.method);
-    if (list) list.push(parts);
-    else index.set(parts.method, [parts]);
+  if (!index) {
+    index = new Map();
+    methodIndexes.set(model, index);
+    if (!model.hasFocus) {
+      for (const call of model.nodes('call')) {
+        const parts = callParts(call);
+        if (!parts?.method) continue;
+        const list = index.get(parts.method);
+        if (list) list.push(parts);
+        else index.set(parts.method, [parts]);
+      }
+    }
   }
-  methodIndexes.set(model, index);
-  return index;
+  let calls = index.get(method);
+  if (calls) return calls;
+  calls = [];
+  if (model.hasFocus) {
+    for (const call of model.nodesWithWords('call', [method])) {
+      const parts = callParts(call);
+      if (parts?.method === method) calls.push(parts);
+    }
+  }
+  index.set(method, calls);
+  return calls;
 }
 
 export function keywordName(keyword: Node): string | undefined {
@@ -122,20 +144,23 @@ export function lineIndentOf(model: ModuleModel, node: Node): string | undefined
 
 /** The file's indentation unit: a tab or the smallest step of spaces between nested lines (4 by default). */
 export function indentUnit(model: ModuleModel): string {
-  for (const block of model.nodes('function_definition').concat(model.nodes('class_definition'))) {
-    const body = block.childForFieldName('body');
-    if (!body) continue;
-    const outer = lineIndentOf(model, block);
-    const inner = lineIndentOf(model, body);
-    if (outer === undefined || inner === undefined || inner.length <= outer.length) continue;
-    if (inner.startsWith(outer)) return inner.slice(outer.length);
+  for (const [type, word] of [['function_definition', 'def'], ['class_definition', 'class']]) {
+    for (const block of model.eachNodeWithWords(type, [word])) {
+      const body = block.childForFieldName('body');
+      if (!body) continue;
+      const outer = lineIndentOf(model, block);
+      const inner = lineIndentOf(model, body);
+      if (outer === undefined || inner === undefined || inner.length <= outer.length) continue;
+      if (inner.startsWith(outer)) return inner.slice(outer.length);
+    }
   }
   return '    ';
 }
 
 /** True when any string in the node spans several lines (re-indenting would change its value). */
 export function hasMultilineString(model: ModuleModel, node: Node): boolean {
-  return model.nodes('string').some((s) => s.startIndex >= node.startIndex && s.endIndex <= node.endIndex && s.startPosition.row !== s.endPosition.row);
+  const strings = node.type === 'string' ? [node] : node.descendantsOfType('string');
+  return strings.some((s) => !!s && s.startPosition.row !== s.endPosition.row);
 }
 
 /** Adds `indent` to the start of every line of `text` but the first (which keeps its place). */

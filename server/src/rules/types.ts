@@ -71,6 +71,8 @@ export interface Rule {
   onlyForTarget?: '2.0';
   /** False for rules that look at more than SQLAlchemy code (suppression comments, Pydantic models). */
   needsSqlAlchemy?: boolean;
+  /** Set when a finding depends on the whole module (one fix over every site and use), not on its own statement. */
+  wholeModule?: boolean;
   check(context: RuleContext): void;
 }
 

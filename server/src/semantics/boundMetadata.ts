@@ -1,6 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
-import { DECLARATIVE_BASE_FUNCTIONS, METADATA_CLASSES } from './names';
+import { DECLARATIVE_BASE_FUNCTIONS, METADATA_CLASSES, SCOPED_SESSIONS, SESSIONMAKERS, SESSION_CLASSES } from './names';
 import { isSessionLike, receiversOf } from './receivers';
 import { callParts, keywordName, keywordValue, removeArgumentEdit, type CallParts } from '../rules/helpers';
 import type { TextEdit } from '../rules/types';
@@ -32,6 +32,8 @@ export interface BoundMetadata {
 }
 
 const SCHEMA_CALLS = new Set(['create_all', 'drop_all', 'reflect']);
+/** Imported callables that receivers take for session factories by their name alone. */
+const SESSION_FACTORY_SPELLINGS = ['Session', 'SessionLocal', 'ScopedSession', 'session_factory', 'make_session'];
 const cache = new WeakMap<ModuleModel, BoundMetadata>();
 
 export function boundMetadata(model: ModuleModel): BoundMetadata {
@@ -54,7 +56,9 @@ function collect(model: ModuleModel): BoundMetadata {
   if (!model.usesSqlAlchemy) return result;
   /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
   const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
-  for (const call of model.nodes('call')) {
+  // Only statements that spell `bind` or one of the factories (or an alias of one) can bind.
+  const siteWords = ['bind', ...spellingsOf(model, [...METADATA_CLASSES, ...DECLARATIVE_BASE_FUNCTIONS])];
+  for (const call of model.nodesWithWords('call', siteWords)) {
     const parts = callParts(call);
     const qualified = parts ? model.qualifiedName(parts.fn) : undefined;
     if (!parts || !qualified) continue;
@@ -70,7 +74,7 @@ function collect(model: ModuleModel): BoundMetadata {
     if (target?.type === 'identifier') boundNames.set(target.text, { engine, declarative: !isMetaData });
   }
   // `metadata.bind = engine`
-  for (const assignment of model.nodes('assignment')) {
+  for (const assignment of model.nodesWithWords('assignment', ['bind'])) {
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'bind' || !right) continue;
@@ -116,7 +120,9 @@ export function engineTextAt(model: ModuleModel, engine: Node, site: Node): stri
 
 function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, result: BoundMetadata): void {
   const receivers = receiversOf(model);
-  for (const call of model.nodes('call')) {
+  // Schema calls, autoloads, implicit execution, and sessions built from an imported factory.
+  const useWords = [...SCHEMA_CALLS, 'autoload', 'execute', 'scalar', ...spellingsOf(model, [...SESSION_CLASSES, ...SESSIONMAKERS, ...SCOPED_SESSIONS]), ...SESSION_FACTORY_SPELLINGS];
+  for (const call of model.nodesWithWords('call', useWords)) {
     const parts = callParts(call);
     if (!parts) continue;
     if (parts.object && parts.method && SCHEMA_CALLS.has(parts.method)) {
@@ -177,3 +183,21 @@ function looksLikeStatement(model: ModuleModel, node: Node, depth: number): bool
   const object = fn.childForFieldName('object')!;
   return ['select', 'insert', 'update', 'delete'].includes(method) || looksLikeStatement(model, object, depth + 1);
 }
+
+/**
+ * The words a use of one of these qualified names can be spelled with: the last part of each
+ * (`MetaData`, `sa.MetaData`) and the local names the module imports them under.
+ */
+export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): string[] {
+  const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
+  const words = new Set(lastParts);
+  for (const statement of model.nodesWithWords('import_from_statement', [...lastParts])) {
+    for (const name of statement.childrenForFieldName('name')) {
+      if (name?.type !== 'aliased_import') continue;
+      const alias = name.childForFieldName('alias')?.text;
+      if (alias && lastParts.has(name.childForFieldName('name')?.text ?? '')) words.add(alias);
+    }
+  }
+  return [...words];
+}
+

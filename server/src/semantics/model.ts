@@ -21,6 +21,8 @@ interface Scope {
   node: Node;
   isClass: boolean;
   bindings: Map<string, Binding[]>;
+  /** Names whose binding list is out of source order (bindings arrive unit by unit). */
+  unsorted: Set<string>;
   /** The text a scope covers: a function or lambda whole, a class its body only. */
   start: number;
   end: number;
@@ -28,42 +30,258 @@ interface Scope {
   parent?: Scope;
 }
 
+/**
+ * What the rest of the module needs to know of one top-level statement without looking at its
+ * nodes: plain data, so that it outlives the tree and can be reused after edits elsewhere.
+ */
+export interface UnitSummary {
+  /** Identifier-like words anywhere in the statement's text (code, strings and comments). */
+  words: ReadonlySet<string>;
+  /** Names the statement binds in the module scope. */
+  moduleNames: readonly string[];
+  /** Names whose meaning elsewhere the statement can change: its module names, `x` of `x.attr = ...`, `global x`. */
+  exports: readonly string[];
+  /** First components of the modules it imports, at any depth. */
+  importRoots: readonly string[];
+}
+
+/** One top-level statement (or comment) of the module and, once looked at, its nodes and scopes. */
+interface Unit {
+  node: Node;
+  start: number;
+  end: number;
+  nodes?: Map<string, Node[]>;
+  /** Function, lambda and class scopes inside the unit, sorted by start. */
+  scopes?: Scope[];
+  moduleNames?: Set<string>;
+  exports?: Set<string>;
+  importRoots?: Set<string>;
+  summary?: UnitSummary;
+}
+
 const COLLECTED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement',
   'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression',
-  'augmented_assignment', 'string',
+  'augmented_assignment', 'string', 'global_statement',
 ];
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /** What the rules know of one module: its nodes by type, its scopes and bindings. */
 export class ModuleModel {
   readonly root: Node;
-  readonly nodesByType = new Map<string, Node[]>();
-  /** Whether the module imports SQLAlchemy (or a library built on it); name-based guesses need this. */
-  readonly usesSqlAlchemy: boolean;
-  readonly importsDbapi: boolean;
-  private readonly scopes = new Map<number, Scope>();
+  private readonly units: Unit[];
   private readonly moduleScope: Scope;
-  private sortedScopes: Scope[] = [];
+  private readonly allNodes = new Map<string, Node[]>();
+  private readonly checked = new Map<string, Node[]>();
+  /** Top-level statements the rules check; all of them without a focus. */
+  private readonly focus: Set<number> | undefined;
+  private summaries: ReadonlyArray<UnitSummary | undefined> = [];
+  private materializedCount = 0;
+  /** Module-scope name -> top-level statements that bind it (from summaries), built on first need. */
+  private nameIndex: Map<string, number[]> | undefined;
   private errorRanges: Array<[number, number]> | undefined;
   private readonly qualifiedNames = new Map<number, string | undefined>();
 
-  constructor(readonly text: string, readonly tree: Tree) {
+  /**
+   * Without `focused`, the whole module is looked at and checked. With it, no statement is checked
+   * until `addFocus`, and the others are looked at only when a question needs them.
+   */
+  constructor(readonly text: string, readonly tree: Tree, focused = false) {
     this.root = tree.rootNode;
-    for (const type of COLLECTED_TYPES) this.nodesByType.set(type, []);
-    for (const node of this.root.descendantsOfType(COLLECTED_TYPES)) {
-      if (node) this.nodesByType.get(node.type)?.push(node);
+    this.units = this.root.namedChildren.filter((n): n is Node => !!n).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
+    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: this.root.endIndex };
+    if (focused) {
+      this.focus = new Set();
+      return;
     }
-    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), start: 0, end: this.root.endIndex };
-    this.scopes.set(this.root.id, this.moduleScope);
-    this.collectBindings();
-    const roots = this.importedRoots();
-    this.usesSqlAlchemy = [...roots].some((r) => SQLALCHEMY_ROOTS.has(r));
-    this.importsDbapi = [...roots].some((r) => DBAPI_ROOTS.has(r));
+    // The whole module: one query for all nodes, split among the top-level statements by position.
+    const all = this.root.descendantsOfType(COLLECTED_TYPES);
+    const perUnit = this.units.map(() => new Map<string, Node[]>());
+    let u = 0;
+    for (const node of all) {
+      if (!node) continue;
+      while (u < this.units.length - 1 && node.startIndex >= this.units[u].end && node.startIndex >= this.units[u + 1].start) u++;
+      const map = perUnit[u];
+      if (!map) continue;
+      const list = map.get(node.type);
+      if (list) list.push(node);
+      else map.set(node.type, [node]);
+    }
+    this.units.forEach((unit, i) => this.materialize(unit, perUnit[i]));
   }
 
-  nodes(type: string): Node[] {
-    return this.nodesByType.get(type) ?? [];
+  /** Whether the module imports SQLAlchemy (or a library built on it); name-based guesses need this. */
+  get usesSqlAlchemy(): boolean {
+    return [...this.importRoots()].some((r) => SQLALCHEMY_ROOTS.has(r));
   }
+
+  get importsDbapi(): boolean {
+    return [...this.importRoots()].some((r) => DBAPI_ROOTS.has(r));
+  }
+
+  private roots: Set<string> | undefined;
+
+  private importRoots(): Set<string> {
+    if (this.roots) return this.roots;
+    const roots = new Set<string>();
+    this.units.forEach((unit, i) => {
+      for (const root of unit.importRoots ?? this.summaryOrLook(i).importRoots) roots.add(root);
+    });
+    return (this.roots = roots);
+  }
+
+  /** Summaries of top-level statements from an earlier analysis (same index as here), for those not looked at. */
+  useSummaries(summaries: ReadonlyArray<UnitSummary | undefined>): void {
+    this.summaries = summaries;
+    this.nameIndex = undefined;
+    this.roots = undefined;
+  }
+
+  /** Every node of a type in the module, in source order (with a focus, this looks at every statement). */
+  nodes(type: string): Node[] {
+    let list = this.allNodes.get(type);
+    if (list) return list;
+    list = [];
+    for (const unit of this.units) list.push(...(this.materialize(unit).get(type) ?? []));
+    if (this.materializedCount === this.units.length) this.allNodes.set(type, list);
+    return list;
+  }
+
+  /** Nodes of a type in the statements the rules check: what a rule reports on. */
+  checkedNodes(type: string): Node[] {
+    if (!this.focus) return this.nodes(type);
+    let list = this.checked.get(type);
+    if (list) return list;
+    list = [];
+    for (const i of [...this.focus].sort((a, b) => a - b)) list.push(...(this.materialize(this.units[i]).get(type) ?? []));
+    this.checked.set(type, list);
+    return list;
+  }
+
+  /** Descendants of other types (not collected up front) in the statements the rules check. */
+  checkedDescendants(types: string | string[]): Node[] {
+    if (!this.focus) return this.root.descendantsOfType(types).filter((n): n is Node => !!n);
+    const result: Node[] = [];
+    for (const i of [...this.focus].sort((a, b) => a - b)) {
+      for (const node of this.units[i].node.descendantsOfType(types)) if (node) result.push(node);
+    }
+    return result;
+  }
+
+  /**
+   * Nodes of a type in the statements whose text has one of the words: the module-wide nodes a
+   * rule needs when it knows what they must spell, without looking at the other statements.
+   */
+  nodesWithWords(type: string, words: Iterable<string>): Node[] {
+    if (!this.focus || this.materializedCount === this.units.length) return this.nodes(type);
+    return [...this.eachNodeWithWords(type, words)];
+  }
+
+  /** The same, statement by statement in source order, for callers that stop at the first match. */
+  *eachNodeWithWords(type: string, words: Iterable<string>): Generator<Node> {
+    if (!this.focus || this.materializedCount === this.units.length) {
+      yield* this.nodes(type);
+      return;
+    }
+    const wanted = [...words];
+    for (let i = 0; i < this.units.length; i++) {
+      const unit = this.units[i];
+      if (!unit.nodes) {
+        const summary = this.summaries[i];
+        if (summary && !wanted.some((w) => summary.words.has(w))) continue;
+      }
+      yield* this.materialize(unit).get(type) ?? [];
+    }
+  }
+
+  /** Descendants of other types in the statements whose text has one of the words. */
+  descendantsWithWords(types: string | string[], words: Iterable<string>): Node[] {
+    if (!this.focus) return this.root.descendantsOfType(types).filter((n): n is Node => !!n);
+    const wanted = [...words];
+    const result: Node[] = [];
+    for (let i = 0; i < this.units.length; i++) {
+      const unit = this.units[i];
+      const summary = unit.nodes ? this.summaryOf(i) : this.summaries[i];
+      if (summary && !wanted.some((w) => summary.words.has(w))) continue;
+      for (const node of unit.node.descendantsOfType(types)) if (node) result.push(node);
+    }
+    return result;
+  }
+
+  /** Whether only some top-level statements are checked. */
+  get hasFocus(): boolean {
+    return !!this.focus;
+  }
+
+  /** Whether a node lies in a statement the rules check. */
+  isChecked(offset: number): boolean {
+    if (!this.focus) return true;
+    const i = this.unitIndexAt(offset);
+    return i !== undefined && this.focus.has(i);
+  }
+
+  // --- Top-level statements ------------------------------------------------------------------
+
+  get unitCount(): number {
+    return this.units.length;
+  }
+
+  unitRange(i: number): { start: number; end: number; type: string } {
+    const unit = this.units[i];
+    return { start: unit.start, end: unit.end, type: unit.node.type };
+  }
+
+  /** Adds top-level statements to those the rules check (before they run). */
+  addFocus(units: Iterable<number>): void {
+    if (!this.focus) return;
+    for (const i of units) {
+      if (i < 0 || i >= this.units.length) continue;
+      this.focus.add(i);
+      this.materialize(this.units[i]);
+    }
+    this.checked.clear();
+  }
+
+  get focusSize(): number {
+    return this.focus ? this.focus.size : this.units.length;
+  }
+
+  /** The summary of one top-level statement, computed from its nodes when not given. */
+  summaryOf(i: number): UnitSummary {
+    const unit = this.units[i];
+    if (unit.summary) return unit.summary;
+    this.materialize(unit);
+    const words = new Set<string>();
+    for (const match of this.text.slice(unit.start, unit.end).matchAll(WORD)) words.add(match[0]);
+    unit.summary = { words, moduleNames: [...unit.moduleNames!], exports: [...unit.exports!], importRoots: [...unit.importRoots!] };
+    return unit.summary;
+  }
+
+  private summaryOrLook(i: number): UnitSummary {
+    return this.units[i].nodes ? this.summaryOf(i) : (this.summaries[i] ?? this.summaryOf(i));
+  }
+
+  private unitIndexAt(offset: number, end = offset): number | undefined {
+    let low = 0;
+    let high = this.units.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.units[mid].start <= offset) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    // Zero-width statements (a MISSING node) may share a start with the next one.
+    for (let i = found; i >= 0 && i >= found - 1; i--) {
+      const unit = this.units[i];
+      if (unit.start <= offset && end <= unit.end) return i;
+    }
+    return undefined;
+  }
+
+  // --- Text and errors -----------------------------------------------------------------------
 
   textOf(node: Node): string {
     return this.text.slice(node.startIndex, node.endIndex);
@@ -77,6 +295,8 @@ export class ModuleModel {
     return this.errorRanges.some(([start, end]) => start <= node.startIndex && node.endIndex <= end && start < end);
   }
 
+  // --- Names ---------------------------------------------------------------------------------
+
   /** The scope node (module, function, lambda or class body) that a name used at `node` is looked up in first. */
   scopeNodeOf(node: Node): Node {
     return this.scopeChain(node)[0].node;
@@ -88,7 +308,8 @@ export class ModuleModel {
     for (let i = 0; i < chain.length; i++) {
       const scope = chain[i];
       if (scope.isClass && i > 0) continue;
-      const found = scope.bindings.get(name);
+      if (scope === this.moduleScope) this.lookAtModuleName(name);
+      const found = this.bindingsIn(scope, name);
       if (found) return found;
     }
     return undefined;
@@ -96,7 +317,31 @@ export class ModuleModel {
 
   /** Bindings of `name` made directly in the module scope. */
   moduleBindings(name: string): Binding[] | undefined {
-    return this.scopes.get(this.root.id)!.bindings.get(name);
+    this.lookAtModuleName(name);
+    return this.bindingsIn(this.moduleScope, name);
+  }
+
+  private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
+    const list = scope.bindings.get(name);
+    if (list && scope.unsorted.delete(name)) list.sort((a, b) => a.target.startIndex - b.target.startIndex);
+    return list;
+  }
+
+  /** With a focus: looks at the statements that bind a module-level name, so that its bindings are complete. */
+  private lookAtModuleName(name: string): void {
+    if (this.materializedCount === this.units.length) return;
+    if (!this.nameIndex) {
+      this.nameIndex = new Map();
+      for (let i = 0; i < this.units.length; i++) {
+        if (this.units[i].nodes) continue;
+        for (const bound of this.summaryOrLook(i).moduleNames) {
+          const list = this.nameIndex.get(bound);
+          if (list) list.push(i);
+          else this.nameIndex.set(bound, [i]);
+        }
+      }
+    }
+    for (const i of this.nameIndex.get(name) ?? []) this.materialize(this.units[i]);
   }
 
   /**
@@ -129,116 +374,168 @@ export class ModuleModel {
 
   /**
    * Scopes around a node, innermost first (a scope node itself belongs to its parent scope). Found by
-   * position over the sorted scope list, since walking `node.parent` is slow on deep trees.
+   * position over the sorted scopes of its top-level statement, since walking `node.parent` is slow.
    */
   private scopeChain(node: Node): Scope[] {
     const start = node.startIndex;
     const end = node.endIndex;
-    let low = 0;
-    let high = this.sortedScopes.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.sortedScopes[mid].start <= start) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
+    const unitIndex = this.unitIndexAt(start, end);
+    let scope: Scope | undefined;
+    if (unitIndex !== undefined) {
+      const unit = this.units[unitIndex];
+      this.materialize(unit);
+      const scopes = unit.scopes!;
+      let low = 0;
+      let high = scopes.length - 1;
+      let found = -1;
+      while (low <= high) {
+        const mid = (low + high) >> 1;
+        if (scopes[mid].start <= start) {
+          found = mid;
+          low = mid + 1;
+        } else high = mid - 1;
+      }
+      scope = found >= 0 ? scopes[found] : undefined;
+      while (scope && !(scope.start <= start && end <= scope.end && scope.node.id !== node.id)) scope = scope.parent;
     }
-    let scope: Scope | undefined = found >= 0 ? this.sortedScopes[found] : undefined;
-    while (scope && !(scope.start <= start && end <= scope.end && scope.node.id !== node.id)) scope = scope.parent;
     const chain: Scope[] = [];
     for (let s: Scope | undefined = scope ?? this.moduleScope; s; s = s.parent) chain.push(s);
     return chain;
+  }
+
+  // --- Building one top-level statement's scopes and bindings -----------------------------------
+
+  /** Looks at one top-level statement: its nodes, scopes and bindings (once). */
+  private materialize(unit: Unit, nodes?: Map<string, Node[]>): Map<string, Node[]> {
+    if (unit.nodes) return unit.nodes;
+    if (!nodes) {
+      nodes = new Map();
+      for (const node of unit.node.descendantsOfType(COLLECTED_TYPES)) {
+        if (!node) continue;
+        const list = nodes.get(node.type);
+        if (list) list.push(node);
+        else nodes.set(node.type, [node]);
+      }
+    }
+    unit.nodes = nodes;
+    unit.moduleNames = new Set();
+    unit.exports = new Set();
+    unit.importRoots = new Set();
+    this.materializedCount++;
+    this.allNodes.clear();
+    this.collectScopes(unit);
+    this.collectBindings(unit);
+    return nodes;
+  }
+
+  private collectScopes(unit: Unit): void {
+    const nodes = (type: string) => unit.nodes!.get(type) ?? [];
+    const scopes: Scope[] = [];
+    for (const fn of [...nodes('function_definition'), ...nodes('lambda')]) {
+      scopes.push({ node: fn, isClass: false, bindings: new Map(), unsorted: new Set(), start: fn.startIndex, end: fn.endIndex });
+    }
+    for (const cls of nodes('class_definition')) {
+      const body = cls.childForFieldName('body');
+      if (body) scopes.push({ node: cls, isClass: true, bindings: new Map(), unsorted: new Set(), start: body.startIndex, end: body.endIndex });
+    }
+    // On equal ranges (a method that is a class's whole body) the scope whose node starts first is outer.
+    scopes.sort((a, b) => a.start - b.start || b.end - a.end || a.node.startIndex - b.node.startIndex);
+    const stack: Scope[] = [];
+    for (const scope of scopes) {
+      while (stack.length > 0 && !(stack[stack.length - 1].start <= scope.start && scope.end <= stack[stack.length - 1].end)) stack.pop();
+      scope.parent = stack[stack.length - 1] ?? this.moduleScope;
+      stack.push(scope);
+    }
+    unit.scopes = scopes;
+  }
+
+  private scopeById(unit: Unit, node: Node): Scope | undefined {
+    return unit.scopes!.find((s) => s.node.id === node.id);
+  }
+
+  private bind(unit: Unit, scope: Scope, binding: Binding): void {
+    const list = scope.bindings.get(binding.name);
+    if (!list) scope.bindings.set(binding.name, [binding]);
+    else {
+      if (list[list.length - 1].target.startIndex > binding.target.startIndex) scope.unsorted.add(binding.name);
+      list.push(binding);
+    }
+    if (scope === this.moduleScope) {
+      unit.moduleNames!.add(binding.name);
+      unit.exports!.add(binding.name);
+    }
   }
 
   private scopeFor(node: Node): Scope {
     return this.scopeChain(node)[0];
   }
 
-  /** Sorts the scopes by start (outer first on ties) and links each to the one around it. */
-  private linkScopes(): void {
-    // On equal ranges (a method that is a class's whole body) the scope whose node starts first is outer.
-    this.sortedScopes = [...this.scopes.values()]
-      .filter((s) => s !== this.moduleScope)
-      .sort((a, b) => a.start - b.start || b.end - a.end || a.node.startIndex - b.node.startIndex);
-    const stack: Scope[] = [];
-    for (const scope of this.sortedScopes) {
-      while (stack.length > 0 && !(stack[stack.length - 1].start <= scope.start && scope.end <= stack[stack.length - 1].end)) stack.pop();
-      scope.parent = stack[stack.length - 1] ?? this.moduleScope;
-      stack.push(scope);
-    }
-  }
-
-  private bind(scope: Scope, binding: Binding): void {
-    const list = scope.bindings.get(binding.name);
-    if (list) list.push(binding);
-    else scope.bindings.set(binding.name, [binding]);
-  }
-
-  private bindTargets(target: Node, kind: BindingKind, value?: Node, annotation?: Node): void {
+  private bindTargets(unit: Unit, target: Node, kind: BindingKind, value?: Node, annotation?: Node): void {
     if (target.type === 'identifier') {
-      this.bind(this.scopeFor(target), { name: target.text, kind, target, value, annotation });
+      this.bind(unit, this.scopeFor(target), { name: target.text, kind, target, value, annotation });
       return;
     }
     // Unpacking: each name gets an unknown value.
     if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'as_pattern_target', 'list_splat_pattern', 'parenthesized_expression'].includes(target.type)) {
       const single = target.type === 'as_pattern_target' || target.type === 'parenthesized_expression';
-      for (const child of target.namedChildren) if (child) this.bindTargets(child, single ? kind : 'other', single ? value : undefined, annotation);
+      for (const child of target.namedChildren) if (child) this.bindTargets(unit, child, single ? kind : 'other', single ? value : undefined, annotation);
     }
   }
 
-  private collectBindings(): void {
-    // Scopes first, so that bindings find their innermost scope.
-    for (const fn of [...this.nodes('function_definition'), ...this.nodes('lambda')]) {
-      this.scopes.set(fn.id, { node: fn, isClass: false, bindings: new Map(), start: fn.startIndex, end: fn.endIndex });
-    }
-    for (const cls of this.nodes('class_definition')) {
-      const body = cls.childForFieldName('body');
-      if (body) this.scopes.set(cls.id, { node: cls, isClass: true, bindings: new Map(), start: body.startIndex, end: body.endIndex });
-    }
-    this.linkScopes();
-
-    for (const fn of this.nodes('function_definition')) {
+  private collectBindings(unit: Unit): void {
+    const nodes = (type: string) => unit.nodes!.get(type) ?? [];
+    for (const fn of nodes('function_definition')) {
       const name = fn.childForFieldName('name');
-      if (name) this.bind(this.scopeFor(fn), { name: name.text, kind: 'def', target: name, value: fn });
-      this.bindParameters(fn);
+      if (name) this.bind(unit, this.scopeFor(fn), { name: name.text, kind: 'def', target: name, value: fn });
+      this.bindParameters(unit, fn);
     }
-    for (const lambda of this.nodes('lambda')) this.bindParameters(lambda);
-    for (const cls of this.nodes('class_definition')) {
+    for (const lambda of nodes('lambda')) this.bindParameters(unit, lambda);
+    for (const cls of nodes('class_definition')) {
       const name = cls.childForFieldName('name');
-      if (name) this.bind(this.scopeFor(cls), { name: name.text, kind: 'class', target: name, value: cls });
+      if (name) this.bind(unit, this.scopeFor(cls), { name: name.text, kind: 'class', target: name, value: cls });
     }
-    for (const stmt of this.nodes('import_statement')) this.bindImport(stmt);
-    for (const stmt of this.nodes('import_from_statement')) this.bindImportFrom(stmt);
-    for (const assignment of this.nodes('assignment')) {
+    for (const stmt of nodes('import_statement')) this.bindImport(unit, stmt);
+    for (const stmt of nodes('import_from_statement')) this.bindImportFrom(unit, stmt);
+    for (const assignment of nodes('assignment')) {
       const left = assignment.childForFieldName('left');
       const right = assignment.childForFieldName('right') ?? undefined;
       const annotation = assignment.childForFieldName('type') ?? undefined;
-      if (left) this.bindTargets(left, 'assign', right, annotation);
+      if (left) this.bindTargets(unit, left, 'assign', right, annotation);
+      this.noteAttributeAssignment(unit, left);
     }
-    for (const assignment of [...this.nodes('augmented_assignment'), ...this.nodes('named_expression')]) {
+    for (const assignment of [...nodes('augmented_assignment'), ...nodes('named_expression')]) {
       const left = assignment.childForFieldName('left') ?? assignment.childForFieldName('name');
       const right = assignment.childForFieldName('right') ?? assignment.childForFieldName('value') ?? undefined;
-      if (left) this.bindTargets(left, assignment.type === 'named_expression' ? 'assign' : 'other', right);
+      if (left) this.bindTargets(unit, left, assignment.type === 'named_expression' ? 'assign' : 'other', right);
+      this.noteAttributeAssignment(unit, left);
     }
-    for (const item of this.nodes('with_item')) {
+    for (const item of nodes('with_item')) {
       const value = item.childForFieldName('value');
       if (value?.type !== 'as_pattern') continue;
       const alias = value.childForFieldName('alias');
       const context = value.namedChildren[0] ?? undefined;
-      if (alias) this.bindTargets(alias, 'with', context);
+      if (alias) this.bindTargets(unit, alias, 'with', context);
     }
-    for (const loop of [...this.nodes('for_statement'), ...this.nodes('for_in_clause')]) {
+    for (const loop of [...nodes('for_statement'), ...nodes('for_in_clause')]) {
       const left = loop.childForFieldName('left');
       const right = loop.childForFieldName('right') ?? undefined;
-      if (left) this.bindTargets(left, 'for', right);
+      if (left) this.bindTargets(unit, left, 'for', right);
     }
+    // `global x` in a function: assignments there change the module's `x`.
+    for (const statement of nodes('global_statement')) for (const name of statement.namedChildren) if (name) unit.exports!.add(name.text);
   }
 
-  private bindParameters(fn: Node): void {
+  /** `metadata.bind = engine` changes what `metadata` is elsewhere: the root name is an export. */
+  private noteAttributeAssignment(unit: Unit, left: Node | null): void {
+    let current = left;
+    while (current && (current.type === 'attribute' || current.type === 'subscript')) current = current.childForFieldName(current.type === 'attribute' ? 'object' : 'value');
+    if (current && current !== left && current.type === 'identifier') unit.exports!.add(current.text);
+  }
+
+  private bindParameters(unit: Unit, fn: Node): void {
     const params = fn.childForFieldName('parameters');
     if (!params) return;
-    const scope = this.scopes.get(fn.id)!;
+    const scope = this.scopeById(unit, fn)!;
     for (const param of params.namedChildren) {
       if (!param) continue;
       let nameNode: Node | null = null;
@@ -252,32 +549,34 @@ export class ModuleModel {
         annotation = param.childForFieldName('type') ?? undefined;
       } else if (param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern') {
         const inner = param.namedChildren[0];
-        if (inner?.type === 'identifier') this.bind(scope, { name: inner.text, kind: 'other', target: inner });
+        if (inner?.type === 'identifier') this.bind(unit, scope, { name: inner.text, kind: 'other', target: inner });
         continue;
       }
-      if (nameNode?.type === 'identifier') this.bind(scope, { name: nameNode.text, kind: 'param', target: nameNode, annotation });
+      if (nameNode?.type === 'identifier') this.bind(unit, scope, { name: nameNode.text, kind: 'param', target: nameNode, annotation });
     }
   }
 
-  private bindImport(stmt: Node): void {
+  private bindImport(unit: Unit, stmt: Node): void {
     const scope = this.scopeFor(stmt);
     for (const name of stmt.childrenForFieldName('name')) {
       if (!name) continue;
+      const dotted = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
+      const first = dotted?.namedChildren[0];
+      if (first) unit.importRoots!.add(first.text);
       if (name.type === 'aliased_import') {
-        const dotted = name.childForFieldName('name');
         const alias = name.childForFieldName('alias');
-        if (dotted && alias) this.bind(scope, { name: alias.text, kind: 'import', target: alias, qualified: dotted.text });
-      } else if (name.type === 'dotted_name') {
+        if (dotted && alias) this.bind(unit, scope, { name: alias.text, kind: 'import', target: alias, qualified: dotted.text });
+      } else if (name.type === 'dotted_name' && first) {
         // `import a.b.c` binds `a`.
-        const first = name.namedChildren[0];
-        if (first) this.bind(scope, { name: first.text, kind: 'import', target: first, qualified: first.text });
+        this.bind(unit, scope, { name: first.text, kind: 'import', target: first, qualified: first.text });
       }
     }
   }
 
-  private bindImportFrom(stmt: Node): void {
+  private bindImportFrom(unit: Unit, stmt: Node): void {
     const moduleNode = stmt.childForFieldName('module_name');
-    if (!moduleNode || moduleNode.type === 'relative_import') return this.bindRelativeImport(stmt);
+    if (!moduleNode || moduleNode.type === 'relative_import') return this.bindRelativeImport(unit, stmt);
+    if (moduleNode.type === 'dotted_name') unit.importRoots!.add(moduleNode.namedChildren[0]?.text ?? '');
     const scope = this.scopeFor(stmt);
     const moduleName = moduleNode.text.replace(/\s+/g, '');
     for (const name of stmt.childrenForFieldName('name')) {
@@ -285,34 +584,18 @@ export class ModuleModel {
       const dotted = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
       const local = name.type === 'aliased_import' ? name.childForFieldName('alias') : name;
       if (!dotted || !local) continue;
-      this.bind(scope, { name: local.text, kind: 'import', target: local, qualified: `${moduleName}.${dotted.text}` });
+      this.bind(unit, scope, { name: local.text, kind: 'import', target: local, qualified: `${moduleName}.${dotted.text}` });
     }
   }
 
-  private bindRelativeImport(stmt: Node): void {
+  private bindRelativeImport(unit: Unit, stmt: Node): void {
     // First-party names: bound as imports of a module we cannot see, so name-based guesses still apply.
     const scope = this.scopeFor(stmt);
     for (const name of stmt.childrenForFieldName('name')) {
       if (!name) continue;
       const local = name.type === 'aliased_import' ? name.childForFieldName('alias') : name;
-      if (local) this.bind(scope, { name: local.text, kind: 'import', target: local, qualified: `.${local.text}` });
+      if (local) this.bind(unit, scope, { name: local.text, kind: 'import', target: local, qualified: `.${local.text}` });
     }
-  }
-
-  private importedRoots(): Set<string> {
-    const roots = new Set<string>();
-    for (const stmt of this.nodes('import_statement')) {
-      for (const name of stmt.childrenForFieldName('name')) {
-        const dotted = name?.type === 'aliased_import' ? name.childForFieldName('name') : name;
-        const first = dotted?.namedChildren[0];
-        if (first) roots.add(first.text);
-      }
-    }
-    for (const stmt of this.nodes('import_from_statement')) {
-      const moduleNode = stmt.childForFieldName('module_name');
-      if (moduleNode && moduleNode.type === 'dotted_name') roots.add(moduleNode.namedChildren[0]?.text ?? '');
-    }
-    return roots;
   }
 }
 

@@ -1,0 +1,203 @@
+import type { Tree } from '../parse/parser';
+import { ModuleModel, type UnitSummary } from '../semantics/model';
+import type { Finding, Fix, TextEdit } from '../rules/types';
+import { RULES } from '../rules/index';
+import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
+
+/** One top-level statement as the previous analysis saw it. */
+interface UnitRecord {
+  start: number;
+  end: number;
+  type: string;
+  summary: UnitSummary;
+}
+
+/** What one analysis of a document leaves for the next: plain data, independent of any tree. */
+export interface AnalysisSnapshot {
+  text: string;
+  /** Options and outside facts the findings depend on; a change means a whole analysis. */
+  key: string;
+  units: UnitRecord[];
+  findings: Finding[];
+}
+
+export interface IncrementalAnalysis extends Analysis {
+  snapshot: AnalysisSnapshot;
+  /** Top-level statements the rules ran on, and how many the module has. */
+  checkedUnits: number;
+  totalUnits: number;
+}
+
+/** Above this share of re-checked statements, one pass over the whole module is cheaper. */
+const WHOLE_MODULE_SHARE = 0.3;
+
+/**
+ * Analyzes a new version of a document, re-running the rules only on the top-level statements an
+ * edit can have changed: the edited ones, those on the same lines, those that name something the
+ * edited ones define (transitively through module-level definitions), and those whose fixes reach
+ * into edited text. The other statements keep their findings, moved by the edit's length. Edits
+ * to imports or file-level suppressions, and large edits, analyze the whole module.
+ */
+export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeOptions, key: string, previous?: AnalysisSnapshot): IncrementalAnalysis {
+  if (!previous || previous.key !== key) return wholeModule(text, tree, options, key);
+
+  // The changed span, widened to whole lines: the same in both texts up to `lineStart`, and from
+  // `oldBound` / `newBound` on (where the new text is the old one moved by `delta`).
+  const old = previous.text;
+  const shortest = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - old.length;
+  const lineStart = Math.max(text.lastIndexOf('\n', prefix - 1), text.lastIndexOf('\r', prefix - 1)) + 1;
+  const newBound = lineEndFrom(text, text.length - suffix);
+  const oldBound = newBound - delta;
+  const changedText = old.slice(lineStart, oldBound) + '\n' + text.slice(lineStart, newBound);
+  // Imports change what every name means; a file-level suppression changes every finding.
+  if (/\bimport\b|ignore-file/.test(changedText)) return wholeModule(text, tree, options, key);
+
+  const oldIndexByStart = new Map<number, number>();
+  previous.units.forEach((unit, i) => oldIndexByStart.set(unit.start, i));
+  const model = new ModuleModel(text, tree, true);
+  const unitCount = model.unitCount;
+  /** New statement -> the old one it is (same text, same place or moved by the edit). */
+  const matched = new Array<number | undefined>(unitCount);
+  const summaries = new Array<UnitSummary | undefined>(unitCount);
+  for (let i = 0; i < unitCount; i++) {
+    const unit = model.unitRange(i);
+    if (unit.start === unit.end) continue;
+    let oldIndex: number | undefined;
+    if (unit.end <= lineStart) oldIndex = oldIndexByStart.get(unit.start);
+    else if (unit.start >= newBound) oldIndex = oldIndexByStart.get(unit.start - delta);
+    if (oldIndex === undefined) continue;
+    const record = previous.units[oldIndex];
+    const shift = unit.start >= newBound ? delta : 0;
+    if (record.type !== unit.type || record.end + shift !== unit.end) continue;
+    matched[i] = oldIndex;
+    summaries[i] = record.summary;
+  }
+  model.useSummaries(summaries);
+  const focused = model;
+  const oldMatched = new Set(matched.filter((m): m is number => m !== undefined));
+
+  // Edited statements, and the names whose meaning they can change.
+  const affected = new Set<number>();
+  const names = new Set<string>();
+  for (let i = 0; i < unitCount; i++) {
+    if (matched[i] !== undefined) continue;
+    affected.add(i);
+    for (const name of focused.summaryOf(i).exports) names.add(name);
+  }
+  const removed: UnitRecord[] = previous.units.filter((_, i) => !oldMatched.has(i));
+  for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
+  // Statements that define a name the edited ones use: a finding there may list its uses.
+  const usedWords = new Set<string>();
+  for (const i of affected) for (const word of focused.summaryOf(i).words) usedWords.add(word);
+  for (const unit of removed) for (const word of unit.summary.words) usedWords.add(word);
+  const definers: number[] = [];
+  for (let i = 0; i < unitCount; i++) {
+    if (!affected.has(i) && summaries[i]!.exports.some((name) => usedWords.has(name))) definers.push(i);
+  }
+  // Statements that name one of them; what they define in the module changes in turn.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (let i = 0; i < unitCount; i++) {
+      if (affected.has(i)) continue;
+      const summary = summaries[i]!;
+      let uses = false;
+      for (const name of names) if (summary.words.has(name)) { uses = true; break; }
+      if (!uses) continue;
+      affected.add(i);
+      for (const name of summary.exports) if (!names.has(name)) { names.add(name); grew = true; }
+    }
+    if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
+  }
+
+  for (const i of definers) affected.add(i);
+
+  // Kept findings, moved. A finding whose fix edits a statement that changed, or one checked
+  // again, is checked again too (one fix may list every use of a binding).
+  const newIndexOfOld = new Map<number, number>();
+  matched.forEach((oldIndex, i) => { if (oldIndex !== undefined) newIndexOfOld.set(oldIndex, i); });
+  let candidates: Array<{ finding: Finding; unit: number; touched: Array<number | undefined> }> = [];
+  // Rules whose findings depend on the whole module report everywhere again.
+  const wholeModuleCodes = new Set(RULES.filter((rule) => rule.wholeModule).map((rule) => rule.code));
+  for (const finding of previous.findings) {
+    if (wholeModuleCodes.has(finding.code)) continue;
+    const oldUnit = unitIndexAt(previous.units, finding.start);
+    const unit = oldUnit === undefined ? undefined : newIndexOfOld.get(oldUnit);
+    if (unit === undefined) continue;
+    // The statements its fix edits, by their new index; undefined for text that changed.
+    const touched = (finding.fix?.edits ?? []).map((edit) => {
+      if (edit.start <= oldBound && edit.end >= lineStart) return undefined;
+      const at = unitIndexAt(previous.units, edit.start);
+      return at === undefined ? -1 : newIndexOfOld.get(at);
+    });
+    candidates.push({ finding, unit, touched });
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    candidates = candidates.filter((c) => {
+      if (affected.has(c.unit)) return false;
+      if (!c.touched.some((t) => t === undefined || affected.has(t))) return true;
+      affected.add(c.unit);
+      grew = true;
+      return false;
+    });
+  }
+  const kept = candidates;
+  if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
+
+  focused.addFocus(affected);
+  const analysis = analyzeModel(focused, options);
+  const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
+  findings.push(...analysis.findings);
+  findings.sort(compareFindings);
+  const units = Array.from({ length: unitCount }, (_, i) => ({ ...focused.unitRange(i), summary: summaries[i] ?? focused.summaryOf(i) }));
+  return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount };
+}
+
+function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
+  const model = new ModuleModel(text, tree);
+  const analysis = analyzeModel(model, options);
+  const units: UnitRecord[] = [];
+  for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
+  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings }, checkedUnits: model.unitCount, totalUnits: model.unitCount };
+}
+
+/** The end of the line holding `offset` (the offset of its line break, or the end of the text). */
+function lineEndFrom(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return i;
+  }
+  return text.length;
+}
+
+function unitIndexAt(units: UnitRecord[], offset: number): number | undefined {
+  let low = 0;
+  let high = units.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (units[mid].start <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found >= 0 && offset <= units[found].end ? found : undefined;
+}
+
+/** Offsets at or after `from` move by `delta`; those before stay. */
+function moveFinding(finding: Finding, from: number, delta: number): Finding {
+  if (delta === 0) return finding;
+  const move = (offset: number) => (offset >= from ? offset + delta : offset);
+  const moveEdit = (edit: TextEdit): TextEdit => ({ ...edit, start: move(edit.start), end: move(edit.end) });
+  const fix: Fix | undefined = finding.fix && { ...finding.fix, edits: finding.fix.edits.map(moveEdit) };
+  return { ...finding, start: move(finding.start), end: move(finding.end), fix };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end || a.code.localeCompare(b.code);
+}
