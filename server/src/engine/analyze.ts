@@ -37,7 +37,7 @@ export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}):
  * The same over a model built by the caller. A model with a focus gets the findings of the
  * statements it checks only (what the rules find elsewhere is dropped).
  */
-export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, lines = new LineIndex(model.text)): Analysis {
+export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, lines = new LineIndex(model.text), skip?: ReadonlySet<string>): Analysis {
   const findings: Finding[] = [];
   const suppressions = collectSuppressions(model, lines);
   let errorRanges: Array<[number, number]> | undefined;
@@ -46,6 +46,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
   const targetVersion = options.targetVersion ?? '1.4-compatible';
   for (const rule of enabledRules(options)) {
     if (rule.onlyForTarget && rule.onlyForTarget !== targetVersion) continue;
+    if (skip?.has(rule.code)) continue;
     // Every SQLAlchemy name resolves through an import of it: a module without one has nothing to find.
     if (!model.usesSqlAlchemy && rule.needsSqlAlchemy !== false) continue;
     rule.check({

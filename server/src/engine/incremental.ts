@@ -1,4 +1,6 @@
+import { Parser } from 'web-tree-sitter';
 import type { Tree } from '../parse/parser';
+import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, type UnitSummary } from '../semantics/model';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
@@ -26,7 +28,11 @@ export interface IncrementalAnalysis extends Analysis {
   /** Top-level statements the rules ran on, and how many the module has. */
   checkedUnits: number;
   totalUnits: number;
+  /** Whether an edited statement may define ORM classes or module names (not only a function body or a comment). */
+  definitionsChanged: boolean;
 }
+
+const CLASS_STATEMENTS = new Set(['class_definition', 'decorated_definition']);
 
 /** Above this share of re-checked statements, one pass over the whole module is cheaper. */
 const WHOLE_MODULE_SHARE = 0.3;
@@ -83,46 +89,63 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
 
   // Edited statements, and the names whose meaning they can change.
   const affected = new Set<number>();
-  const names = new Set<string>();
-  for (let i = 0; i < unitCount; i++) {
-    if (matched[i] !== undefined) continue;
-    affected.add(i);
-    for (const name of focused.summaryOf(i).exports) names.add(name);
-  }
+  for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) affected.add(i);
   const removed: UnitRecord[] = previous.units.filter((_, i) => !oldMatched.has(i));
-  for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
-  // Statements that define a name the edited ones use: a finding there may list its uses.
-  const usedWords = new Set<string>();
-  for (const i of affected) for (const word of focused.summaryOf(i).words) usedWords.add(word);
-  for (const unit of removed) for (const word of unit.summary.words) usedWords.add(word);
-  const definers: number[] = [];
-  for (let i = 0; i < unitCount; i++) {
-    if (!affected.has(i) && summaries[i]!.exports.some((name) => usedWords.has(name))) definers.push(i);
+  const names = new Set<string>();
+  const edited = [...affected];
+  // One definition edited inside: if what others can learn of it is the same, no name changed.
+  const sameInterface =
+    edited.length === 1 && removed.length === 1 &&
+    sameExports(removed[0].summary, focused.summaryOf(edited[0])) &&
+    interfaceOfRecord(removed[0], old, tree) !== undefined &&
+    interfaceOfRecord(removed[0], old, tree) === interfaceOfUnit(focused, edited[0]);
+  if (!sameInterface) {
+    for (const i of edited) for (const name of focused.summaryOf(i).exports) names.add(name);
+    for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
   }
-  // Statements that name one of them; what they define in the module changes in turn.
-  for (let grew = true; grew; ) {
+  // Classes an edited statement names where others can see it (as a base, say) are checked again:
+  // what a class is (a mixin of mapped classes, a base) depends on the classes built on it.
+  const visibleWords = new Set<string>();
+  const addWords = (textOf: string) => { for (const word of textOf.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) visibleWords.add(word); };
+  for (const i of edited) {
+    const visible = interfaceOfUnit(focused, i);
+    if (visible !== undefined) addWords(visible);
+    else for (const word of focused.summaryOf(i).words) visibleWords.add(word);
+  }
+  for (const unit of removed) {
+    const visible = interfaceOfRecord(unit, old, tree);
+    if (visible !== undefined) addWords(visible);
+    else for (const word of unit.summary.words) visibleWords.add(word);
+  }
+  for (let i = 0; i < unitCount; i++) {
+    if (affected.has(i) || !CLASS_STATEMENTS.has(model.unitRange(i).type)) continue;
+    if (summaries[i]!.exports.some((name) => visibleWords.has(name))) affected.add(i);
+  }
+
+  // Statements that name one of them are checked again; what they define changes in turn, unless
+  // they are definitions whose interface does not name it.
+  for (let grew = names.size > 0; grew; ) {
     grew = false;
     for (let i = 0; i < unitCount; i++) {
       if (affected.has(i)) continue;
       const summary = summaries[i]!;
-      let uses = false;
-      for (const name of names) if (summary.words.has(name)) { uses = true; break; }
-      if (!uses) continue;
+      const used = [...names].filter((name) => summary.words.has(name));
+      if (used.length === 0) continue;
       affected.add(i);
+      const ownInterface = interfaceOfUnit(focused, i, summary);
+      if (ownInterface !== undefined && !used.some((name) => new RegExp(`\\b${name}\\b`).test(ownInterface))) continue;
       for (const name of summary.exports) if (!names.has(name)) { names.add(name); grew = true; }
     }
     if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
   }
-
-  for (const i of definers) affected.add(i);
 
   // Kept findings, moved. A finding whose fix edits a statement that changed, or one checked
   // again, is checked again too (one fix may list every use of a binding).
   const newIndexOfOld = new Map<number, number>();
   matched.forEach((oldIndex, i) => { if (oldIndex !== undefined) newIndexOfOld.set(oldIndex, i); });
   let candidates: Array<{ finding: Finding; unit: number; touched: Array<number | undefined> }> = [];
-  // Rules whose findings depend on the whole module report everywhere again.
-  const wholeModuleCodes = new Set(RULES.filter((rule) => rule.wholeModule).map((rule) => rule.code));
+  const wholeModuleRules = RULES.filter((rule) => rule.wholeModule);
+  const wholeModuleCodes = new Set(wholeModuleRules.map((rule) => rule.code));
   for (const finding of previous.findings) {
     if (wholeModuleCodes.has(finding.code)) continue;
     const oldUnit = unitIndexAt(previous.units, finding.start);
@@ -149,13 +172,21 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const kept = candidates;
   if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
 
+  // Rules whose findings depend on the whole module run again (reporting everywhere) when a
+  // statement checked again, or removed, spells one of their words; else they keep theirs.
+  const spelled = (word: string) => [...affected].some((i) => (summaries[i] ?? focused.summaryOf(i)).words.has(word)) || removed.some((unit) => unit.summary.words.has(word));
+  const keepAll = new Set(wholeModuleRules.filter((rule) => !rule.wholeModule!(focused).some(spelled)).map((rule) => rule.code));
+  const keptWhole = previous.findings.filter((f) => keepAll.has(f.code)).map((f) => moveFinding(f, newBound - delta, delta));
+
   focused.addFocus(affected);
-  const analysis = analyzeModel(focused, options);
+  const analysis = analyzeModel(focused, options, undefined, keepAll);
   const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
-  findings.push(...analysis.findings);
+  findings.push(...keptWhole, ...analysis.findings);
   findings.sort(compareFindings);
   const units = Array.from({ length: unitCount }, (_, i) => ({ ...focused.unitRange(i), summary: summaries[i] ?? focused.summaryOf(i) }));
-  return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount };
+  const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
+  const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
+  return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
 }
 
 function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
@@ -163,7 +194,7 @@ function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: str
   const analysis = analyzeModel(model, options);
   const units: UnitRecord[] = [];
   for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
-  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings }, checkedUnits: model.unitCount, totalUnits: model.unitCount };
+  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
 }
 
 /** The end of the line holding `offset` (the offset of its line break, or the end of the text). */
@@ -200,4 +231,40 @@ function moveFinding(finding: Finding, from: number, delta: number): Finding {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.start - b.start || a.end - b.end || a.code.localeCompare(b.code);
+}
+
+function sameExports(a: UnitSummary, b: UnitSummary): boolean {
+  return [...a.exports].sort().join(' ') === [...b.exports].sort().join(' ');
+}
+
+/** The interface of a statement of the current tree, kept in its summary. */
+function interfaceOfUnit(model: ModuleModel, i: number, known?: UnitSummary): string | undefined {
+  const summary = known ?? model.summaryOf(i);
+  if (!('interface' in summary)) summary.interface = interfaceText(model.unitNode(i));
+  return summary.interface;
+}
+
+/** The interface of a statement of the previous text: kept from before, or from parsing its text alone. */
+function interfaceOfRecord(record: UnitRecord, oldText: string, tree: Tree): string | undefined {
+  if ('interface' in record.summary) return record.summary.interface;
+  const alone = parseAlone(oldText.slice(record.start, record.end), tree);
+  record.summary.interface = alone;
+  return alone;
+}
+
+let standaloneParser: Parser | undefined;
+
+/** A top-level statement parses the same on its own as in its module. */
+function parseAlone(statement: string, tree: Tree): string | undefined {
+  if (!standaloneParser) {
+    standaloneParser = new Parser();
+    standaloneParser.setLanguage(tree.language);
+  }
+  const alone = standaloneParser.parse(statement);
+  try {
+    const node = alone?.rootNode.namedChildren[0];
+    return node ? interfaceText(node) : undefined;
+  } finally {
+    alone?.delete();
+  }
 }

@@ -4,6 +4,8 @@ import {
 } from 'vscode-languageserver';
 import type { Node, Parser } from 'web-tree-sitter';
 import { analyze } from '../engine/analyze';
+import { analyzeIncrementally, type AnalysisSnapshot } from '../engine/incremental';
+import type { ModuleModel } from '../semantics/model';
 import { skipReason } from '../engine/limits';
 import type { LineIndex } from '../engine/lines';
 import { SUPPRESSION_PATTERN } from '../engine/suppression';
@@ -55,6 +57,8 @@ export interface MigrateFileResult {
 /** What the server does for open documents: diagnostics, hover, code actions and file migration. */
 export class LanguageService {
   private readonly analyses = new Map<string, CachedAnalysis>();
+  /** The last analysis of each open document, for the next one to start from. */
+  private readonly snapshots = new Map<string, AnalysisSnapshot>();
   /** Whether the client can fill in a code action's edit later (`codeAction/resolve`). */
   resolveSupport = false;
   /** Mapped classes across the workspace, for cross-file answers; set by the server. */
@@ -81,10 +85,24 @@ export class LanguageService {
     // Huge, generated or minified documents are parsed (the store keeps a tree) but not analyzed.
     const skipped = skipReason(text, this.maxFileSizes.get(uri));
     if (skipped) this.reportSkipped(uri, skipped);
-    const { findings, lines, model } = analyze(text, entry.tree, skipped ? { select: new Set() } : options);
-    if (options.filePath && this.models) this.models.update(options.filePath, model);
+    let analysis: { findings: Finding[]; lines: LineIndex; model: ModuleModel; definitionsChanged: boolean };
+    if (skipped) {
+      analysis = { ...analyze(text, entry.tree, { select: new Set() }), definitionsChanged: true };
+      this.snapshots.delete(uri);
+    } else {
+      // Findings depend on the options and on the other files' models: either changing means a whole analysis.
+      const outside = options.filePath && this.models ? this.models.changesOutside(options.filePath) : 0;
+      const key = JSON.stringify([options.targetVersion, [...(options.select ?? [])], [...(options.ignore ?? [])], outside]);
+      const result = analyzeIncrementally(text, entry.tree, options, key, this.snapshots.get(uri));
+      this.snapshots.set(uri, result.snapshot);
+      analysis = result;
+    }
+    const { lines, model } = analysis;
+    // Re-indexing this file's classes is needed only when an edit can have changed them.
+    if (options.filePath && this.models && analysis.definitionsChanged) this.models.update(options.filePath, model);
     // Fixes that edit other files need a multi-file edit; the editor's single-document actions leave them out.
-    for (const finding of findings) if (finding.fix?.externalEdits?.length) finding.fix = undefined;
+    // (copies: the snapshot keeps what the analysis found).
+    const findings = analysis.findings.map((f) => (f.fix?.externalEdits?.length ? { ...f, fix: undefined } : f));
     const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy, targetVersion: options.targetVersion };
     this.analyses.set(uri, fresh);
     return fresh;
@@ -115,6 +133,7 @@ export class LanguageService {
 
   forget(uri: string): void {
     this.analyses.delete(uri);
+    this.snapshots.delete(uri);
     this.targetSettings.delete(uri);
     this.maxFileSizes.delete(uri);
     this.reportedSkips.delete(uri);

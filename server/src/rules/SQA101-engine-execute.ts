@@ -2,7 +2,7 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { receiversOf } from '../semantics/receivers';
-import { enclosingStatement, checkedMethodCalls, methodCalls } from './helpers';
+import { enclosingStatement, checkedMethodCalls, methodCallsIn } from './helpers';
 import { connectionBlockEdit, type ConnectionUse } from '../fix/connectionBlock';
 
 /**
@@ -39,8 +39,8 @@ function connectionFix(model: ModuleModel, call: Node, engine: Node): Fix | unde
   if (!statement) return undefined;
   const receivers = receiversOf(model);
   const engineText = model.textOf(engine);
-  const uses: ConnectionUse[] = methodCalls(model, new Set(['execute', 'scalar']))
-    .filter((p) => p.object && p.call.startIndex >= statement.startIndex && p.call.endIndex <= statement.endIndex)
+  const uses: ConnectionUse[] = methodCallsIn(statement, new Set(['execute', 'scalar']))
+    .filter((p) => p.object)
     .filter((p) => model.textOf(p.object!) === engineText && receivers.kindOf(p.object!) === 'engine')
     .map((p) => ({
       call: p.call,

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Fix, Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { enclosingStatement, keywordName, keywordValue, checkedMethodCalls, methodCalls, type CallParts } from './helpers';
+import { enclosingStatement, keywordName, keywordValue, checkedMethodCalls, methodCallsIn, type CallParts } from './helpers';
 import { receiversOf } from '../semantics/receivers';
 import { isCoreStatement, TABLE_FACTORIES } from '../semantics/statements';
 import { boundMetadata, engineTextAt } from '../semantics/boundMetadata';
@@ -44,7 +44,8 @@ function implicitFix(model: ModuleModel, parts: CallParts): Fix | undefined {
   if (!engineText) return undefined;
   // Every implicit execution on the same engine in this statement moves onto the connection.
   const uses: ConnectionUse[] = [];
-  for (const other of methodCalls(model, new Set(['execute', 'scalar']))) {
+  const statement = enclosingStatement(parts.call);
+  for (const other of statement ? methodCallsIn(statement, new Set(['execute', 'scalar'])) : [parts]) {
     if (other.call.id !== parts.call.id && !sameStatement(other.call, parts.call)) continue;
     if (!other.object || EXECUTORS.has(receiversOf(model).kindOf(other.object)) || !isCoreStatement(model, other.object)) continue;
     const otherEngine = boundEngine(model, other.object);

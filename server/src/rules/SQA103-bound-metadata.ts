@@ -1,5 +1,5 @@
 import type { Fix, Rule } from './types';
-import { boundMetadata } from '../semantics/boundMetadata';
+import { boundMetadata, boundMetadataWords } from '../semantics/boundMetadata';
 import type { ModuleModel } from '../semantics/model';
 
 /**
@@ -19,7 +19,7 @@ export const boundMetadataRule: Rule = {
     useInstead: 'metadata = MetaData()\nmetadata.create_all(engine)\nusers = Table("users", metadata, autoload_with=engine)',
     fixSafety: 'Needs review. The binding is removed and the engine is passed to every bind-less use in the file (`create_all()`, `drop_all()`, `reflect()`, `Table(..., autoload=True)`). The fix is not offered when the file also relies on the binding in ways it cannot rewrite (implicit `stmt.execute()`, a Session created without an engine), and it cannot see other modules that import this metadata: check them.',
   },
-  wholeModule: true,
+  wholeModule: boundMetadataWords,
   check(context) {
     const { model } = context;
     const bound = boundMetadata(model);

@@ -2,6 +2,7 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { MAPPER_FUNCTIONS, REGISTRY_CLASSES } from '../semantics/declarativeNames';
+import { spellingsOf } from '../semantics/boundMetadata';
 import { isRelationshipCall, positionalArgs, stringValue } from '../semantics/declarative';
 import { eolOf, fromImportOf, imported, referencesTo, removeImportedName, topLevelStatement } from './declarativeHelpers';
 
@@ -27,9 +28,11 @@ export const classicalMapper: Rule = {
     useInstead: 'from sqlalchemy.orm import registry\n\nmapper_registry = registry()\nmetadata = MetaData()\nusers = Table("users", metadata, Column("id", Integer, primary_key=True))\n\n\nclass User:\n    pass\n\n\nmapper_registry.map_imperatively(User, users)',
     fixSafety: 'Safe: `map_imperatively()` takes the same arguments and builds the same mapper, on 1.4 and 2.0. The fix reuses a module-level `registry()` defined before the first call, or adds `mapper_registry = registry()`, and removes the `mapper` import once no use of it is left. All mappings of the file go through that one registry; when a relationship names its target by a string that is not mapped in this file (another module\'s registry would have to find it), or when `mapper` is used other than by calling it, the call is flagged without a fix.',
   },
+  // One fix maps every call of the file through one registry.
+  wholeModule: (model) => [...spellingsOf(model, [...MAPPER_FUNCTIONS, ...REGISTRY_CLASSES]), ...REGISTRY_NAMES, 'relationship', 'properties'],
   check(context) {
     const { model } = context;
-    const calls = model.nodes('call').filter((call) => {
+    const calls = model.nodesWithWords('call', spellingsOf(model, [...MAPPER_FUNCTIONS])).filter((call) => {
       const fn = call.childForFieldName('function');
       return !!fn && MAPPER_FUNCTIONS.has(model.qualifiedName(fn) ?? '');
     });
@@ -83,7 +86,7 @@ interface RegistrySite {
 function registryFor(model: ModuleModel, first: Node): RegistrySite | undefined {
   const statement = topLevelStatement(first);
   if (!statement) return undefined;
-  for (const assignment of model.nodes('assignment')) {
+  for (const assignment of model.nodesWithWords('assignment', spellingsOf(model, [...REGISTRY_CLASSES]))) {
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     const fn = right?.type === 'call' ? right.childForFieldName('function') : undefined;
@@ -114,7 +117,7 @@ function lineStartAbove(model: ModuleModel, statement: Node): number {
 }
 
 function statementAt(model: ModuleModel, offset: number): Node | undefined {
-  return model.nodes('import_from_statement').find((s) => s.startIndex < offset && offset <= s.endIndex);
+  return model.nodesWithWords('import_from_statement', ['import']).find((s) => s.startIndex < offset && offset <= s.endIndex);
 }
 
 /** `relationship("Address")` in `properties=` must find `Address` in the same registry: a class mapped in this file. */

@@ -2,7 +2,7 @@ import type { Node } from '../parse/parser';
 import type { Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { callParts, keywordName, methodCalls } from './helpers';
-import { boundMetadata } from '../semantics/boundMetadata';
+import { boundMetadata, boundMetadataWords, spellingsOf } from '../semantics/boundMetadata';
 import { SCOPED_SESSIONS, SESSION_CLASSES, SESSIONMAKERS } from '../semantics/names';
 
 /**
@@ -23,11 +23,13 @@ export const sessionBoundMetadata: Rule = {
     useInstead: 'from sqlalchemy.orm import sessionmaker\nmetadata = MetaData()\nSessionLocal = sessionmaker(bind=engine)',
     fixSafety: 'No automatic fix: the engine to pass is the one the metadata is bound to, but the Session may be created in a place where that engine is not in reach. Pass it with `Session(engine)` / `sessionmaker(bind=engine)`, then remove the binding (SQA103).',
   },
+  // Whether any Session here is flagged depends on a binding anywhere in the module.
+  wholeModule: (model) => [...boundMetadataWords(model), ...spellingsOf(model, [...SESSION_CLASSES, ...SESSIONMAKERS])],
   check(context) {
     const { model } = context;
     if (boundMetadata(model).sites.length === 0) return;
     const configured = configuredNames(model);
-    for (const call of model.checkedNodes('call')) {
+    for (const call of model.nodesWithWords('call', spellingsOf(model, [...SESSION_CLASSES, ...SESSIONMAKERS]))) {
       const parts = callParts(call);
       const qualified = parts ? model.qualifiedName(parts.fn) ?? '' : '';
       if (!parts || (!SESSION_CLASSES.has(qualified) && !SESSIONMAKERS.has(qualified))) continue;
@@ -46,7 +48,7 @@ function configuredNames(model: ModuleModel): Set<string> {
   for (const parts of methodCalls(model, new Set(['configure']))) {
     if (parts.object?.type === 'identifier' && parts.keywords.some((k) => /^binds?$/.test(keywordName(k) ?? ''))) names.add(parts.object.text);
   }
-  for (const assignment of model.nodes('assignment')) {
+  for (const assignment of model.nodesWithWords('assignment', ['bind'])) {
     const left = assignment.childForFieldName('left');
     const object = left?.type === 'attribute' && left.childForFieldName('attribute')?.text === 'bind' ? left.childForFieldName('object') : undefined;
     if (object?.type === 'identifier') names.add(object.text);

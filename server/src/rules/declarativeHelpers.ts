@@ -70,7 +70,8 @@ export function isMappedAnnotation(model: ModuleModel, annotation: Node): boolea
 /** Identifiers of the module that read the given binding (its uses, not the binding itself). */
 export function referencesTo(model: ModuleModel, binding: Binding): Node[] {
   const result: Node[] = [];
-  for (const node of model.root.descendantsOfType('identifier')) {
+  // Only statements that spell the name can read it.
+  for (const node of model.descendantsWithWords('identifier', [binding.name])) {
     if (!node || node.text !== binding.name || node.id === binding.target.id) continue;
     const parent = node.parent;
     if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) continue;

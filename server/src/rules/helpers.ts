@@ -63,8 +63,23 @@ export function methodCalls(model: ModuleModel, methods: ReadonlySet<string>): C
 
 /** The same calls, in the statements the rules check: what a rule reports on. */
 export function checkedMethodCalls(model: ModuleModel, methods: ReadonlySet<string>): CallParts[] {
-  const calls = methodCalls(model, methods);
-  return model.hasFocus ? calls.filter((parts) => model.isChecked(parts.call.startIndex)) : calls;
+  if (!model.hasFocus) return methodCalls(model, methods);
+  const result: CallParts[] = [];
+  for (const call of model.checkedNodes('call')) {
+    const parts = callParts(call);
+    if (parts?.method && methods.has(parts.method)) result.push(parts);
+  }
+  return result;
+}
+
+/** `x.method(...)` calls inside one node (a statement), for rules that look no further. */
+export function methodCallsIn(node: Node, methods: ReadonlySet<string>): CallParts[] {
+  const result: CallParts[] = [];
+  for (const call of node.descendantsOfType('call')) {
+    const parts = call && callParts(call);
+    if (parts?.method && methods.has(parts.method)) result.push(parts);
+  }
+  return result;
 }
 
 const methodIndexes = new WeakMap<ModuleModel, Map<string, CallParts[]>>();

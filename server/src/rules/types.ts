@@ -71,8 +71,11 @@ export interface Rule {
   onlyForTarget?: '2.0';
   /** False for rules that look at more than SQLAlchemy code (suppression comments, Pydantic models). */
   needsSqlAlchemy?: boolean;
-  /** Set when a finding depends on the whole module (one fix over every site and use), not on its own statement. */
-  wholeModule?: boolean;
+  /**
+   * Set when a finding depends on the whole module (one fix over every site and use), not on its
+   * own statement: gives the words a statement must spell to matter to the rule.
+   */
+  wholeModule?: (model: ModuleModel) => readonly string[];
   check(context: RuleContext): void;
 }
 

@@ -57,7 +57,7 @@ function collect(model: ModuleModel): BoundMetadata {
   /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
   const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
   // Only statements that spell `bind` or one of the factories (or an alias of one) can bind.
-  const siteWords = ['bind', ...spellingsOf(model, [...METADATA_CLASSES, ...DECLARATIVE_BASE_FUNCTIONS])];
+  const siteWords = bindSiteWords(model);
   for (const call of model.nodesWithWords('call', siteWords)) {
     const parts = callParts(call);
     const qualified = parts ? model.qualifiedName(parts.fn) : undefined;
@@ -121,7 +121,7 @@ export function engineTextAt(model: ModuleModel, engine: Node, site: Node): stri
 function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, result: BoundMetadata): void {
   const receivers = receiversOf(model);
   // Schema calls, autoloads, implicit execution, and sessions built from an imported factory.
-  const useWords = [...SCHEMA_CALLS, 'autoload', 'execute', 'scalar', ...spellingsOf(model, [...SESSION_CLASSES, ...SESSIONMAKERS, ...SCOPED_SESSIONS]), ...SESSION_FACTORY_SPELLINGS];
+  const useWords = bindUseWords(model);
   for (const call of model.nodesWithWords('call', useWords)) {
     const parts = callParts(call);
     if (!parts) continue;
@@ -201,3 +201,16 @@ export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): strin
   return [...words];
 }
 
+
+function bindSiteWords(model: ModuleModel): string[] {
+  return ['bind', ...spellingsOf(model, [...METADATA_CLASSES, ...DECLARATIVE_BASE_FUNCTIONS])];
+}
+
+function bindUseWords(model: ModuleModel): string[] {
+  return [...SCHEMA_CALLS, 'autoload', 'execute', 'scalar', ...spellingsOf(model, [...SESSION_CLASSES, ...SESSIONMAKERS, ...SCOPED_SESSIONS]), ...SESSION_FACTORY_SPELLINGS];
+}
+
+/** Every word a statement that binds metadata, uses bound metadata or blocks the fix must spell. */
+export function boundMetadataWords(model: ModuleModel): string[] {
+  return [...bindSiteWords(model), ...bindUseWords(model)];
+}

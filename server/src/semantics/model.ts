@@ -43,6 +43,8 @@ export interface UnitSummary {
   exports: readonly string[];
   /** First components of the modules it imports, at any depth. */
   importRoots: readonly string[];
+  /** For a function or class: what other statements can learn from it (`interfaceText`), once asked. */
+  interface?: string;
 }
 
 /** One top-level statement (or comment) of the module and, once looked at, its nodes and scopes. */
@@ -56,6 +58,8 @@ interface Unit {
   moduleNames?: Set<string>;
   exports?: Set<string>;
   importRoots?: Set<string>;
+  /** Roots of `x.attr = ...` targets, until the unit's bindings are known. */
+  attributeRoots?: Node[];
   summary?: UnitSummary;
 }
 
@@ -225,6 +229,10 @@ export class ModuleModel {
 
   get unitCount(): number {
     return this.units.length;
+  }
+
+  unitNode(i: number): Node {
+    return this.units[i].node;
   }
 
   unitRange(i: number): { start: number; end: number; type: string } {
@@ -523,13 +531,23 @@ export class ModuleModel {
     }
     // `global x` in a function: assignments there change the module's `x`.
     for (const statement of nodes('global_statement')) for (const name of statement.namedChildren) if (name) unit.exports!.add(name.text);
+    this.exportAttributeRoots(unit);
   }
 
-  /** `metadata.bind = engine` changes what `metadata` is elsewhere: the root name is an export. */
+  /** `metadata.bind = engine` changes what `metadata` is elsewhere: a root name not bound locally is an export. */
   private noteAttributeAssignment(unit: Unit, left: Node | null): void {
     let current = left;
     while (current && (current.type === 'attribute' || current.type === 'subscript')) current = current.childForFieldName(current.type === 'attribute' ? 'object' : 'value');
-    if (current && current !== left && current.type === 'identifier') unit.exports!.add(current.text);
+    if (current && current !== left && current.type === 'identifier') (unit.attributeRoots ??= []).push(current);
+  }
+
+  /** After the unit's bindings are in: roots bound in one of its functions (`self`, a local) stay local. */
+  private exportAttributeRoots(unit: Unit): void {
+    for (const root of unit.attributeRoots ?? []) {
+      const local = this.scopeChain(root).some((scope) => scope !== this.moduleScope && !scope.isClass && scope.bindings.has(root.text));
+      if (!local) unit.exports!.add(root.text);
+    }
+    unit.attributeRoots = undefined;
   }
 
   private bindParameters(unit: Unit, fn: Node): void {

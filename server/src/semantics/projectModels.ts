@@ -48,6 +48,7 @@ export class ProjectModels {
     const file = path.resolve(filePath);
     const stored = this.modules.get(file);
     if (!stored) return;
+    this.countChange(file);
     this.modules.delete(file);
     for (const [map, keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
   }
@@ -101,8 +102,22 @@ export class ProjectModels {
     return [...(this.bySuperclassName.get(name) ?? [])];
   }
 
+  private totalChanges = 0;
+  private readonly changesByFile = new Map<string, number>();
+
+  /** How many times files other than this one were indexed or removed: a change means its analysis may differ. */
+  changesOutside(filePath: string): number {
+    return this.totalChanges - (this.changesByFile.get(path.resolve(filePath)) ?? 0);
+  }
+
+  private countChange(file: string): void {
+    this.totalChanges++;
+    this.changesByFile.set(file, (this.changesByFile.get(file) ?? 0) + 1);
+  }
+
   private store(file: string, index: ModuleIndex, text: string): void {
     this.remove(file);
+    this.countChange(file);
     this.modules.set(file, { index, text });
     for (const [map, keys] of this.keysOf(file, index)) {
       for (const key of keys) {
