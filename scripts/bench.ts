@@ -356,7 +356,9 @@ class EditScript {
 
 async function measureEdits() {
   const text = generateEditModule(EDIT_SEED, EDIT_LINES);
-  const client = new LspTestClient(path.join(__dirname, 'server.js'));
+  // SQLA_BENCH_SERVER_ARGS: node options for the server process (say, `--cpu-prof`), to see where its time goes.
+  const serverArgs = process.env.SQLA_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const client = new LspTestClient(path.join(__dirname, 'server.js'), { execArgv: serverArgs });
   const uri = 'file:///bench/edited_module.py';
   // The server logs a failed analysis instead of publishing: stop at the first such error.
   let failed: ((error: Error) => void) | undefined;

@@ -110,6 +110,8 @@ export class LspTestClient {
       await this.connection.sendNotification('exit');
     })().catch(() => undefined);
     await Promise.race([polite, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    // A server told to exit gets a moment to do so (and to write what node was asked to on exit).
+    if (this.process.exitCode === null) await Promise.race([new Promise((resolve) => this.process.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     this.connection.dispose();
     this.process.stdin?.destroy();
     this.process.stdout?.destroy();

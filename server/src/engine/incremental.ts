@@ -129,8 +129,9 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     for (let i = 0; i < unitCount; i++) {
       if (affected.has(i)) continue;
       const summary = summaries[i]!;
-      const used = [...names].filter((name) => summary.words.has(name));
-      if (used.length === 0) continue;
+      let used: string[] | undefined;
+      for (const name of names) if (summary.words.has(name)) (used ??= []).push(name);
+      if (!used) continue;
       affected.add(i);
       const ownInterface = interfaceOfUnit(focused, i, summary);
       if (ownInterface !== undefined && !used.some((name) => new RegExp(`\\b${name}\\b`).test(ownInterface))) continue;

@@ -46,7 +46,7 @@ function preferModuleAlias(model: ModuleModel, module: string): boolean {
 }
 
 function viaModuleAlias(model: ModuleModel, module: string, name: string, useSite: Node): ImportedName | undefined {
-  for (const stmt of model.nodes('import_statement')) {
+  for (const stmt of model.nodesWithWords('import_statement', ['import'])) {
     if (stmt.parent?.type !== 'module') continue;
     for (const imported of stmt.childrenForFieldName('name')) {
       if (!imported) continue;
@@ -62,7 +62,7 @@ function viaModuleAlias(model: ModuleModel, module: string, name: string, useSit
 
 /** The first top-level `from module import ...`; with `before`, only one that starts before that offset. */
 function findFromImport(model: ModuleModel, module: string, before = Infinity): Node | undefined {
-  return model.nodes('import_from_statement').find((stmt) => {
+  return model.nodesWithWords('import_from_statement', ['import']).find((stmt) => {
     if (stmt.parent?.type !== 'module' || stmt.startIndex >= before) return false;
     const moduleNode = stmt.childForFieldName('module_name');
     if (moduleNode?.text !== module) return false;

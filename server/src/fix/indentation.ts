@@ -1,3 +1,4 @@
+import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
 import { indentUnit, lineIndentOf } from '../rules/helpers';
 
@@ -8,13 +9,22 @@ import { indentUnit, lineIndentOf } from '../rules/helpers';
  */
 export function addedIndentUnit(model: ModuleModel, indent: string): string {
   if (indent.includes('\t')) return '\t';
-  const hasDefinitions = model.nodes('function_definition').length > 0 || model.nodes('class_definition').length > 0;
+  const hasDefinitions = !model.eachNodeWithWords('function_definition', ['def']).next().done || !model.eachNodeWithWords('class_definition', ['class']).next().done;
   return (!hasDefinitions && blockIndentUnit(model)) || indentUnit(model);
 }
 
 /** The step from the first indented block's header line to its body. */
 function blockIndentUnit(model: ModuleModel): string | undefined {
-  for (const block of model.root.descendantsOfType('block')) {
+  // Statement by statement, so that only the first ones with a block are looked at.
+  for (let i = 0; i < model.unitCount; i++) {
+    const found = firstBlockIndent(model, model.unitNode(i));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function firstBlockIndent(model: ModuleModel, unit: Node): string | undefined {
+  for (const block of unit.descendantsOfType('block')) {
     if (!block?.parent) continue;
     const outer = lineIndentOf(model, block.parent);
     const inner = lineIndentOf(model, block);

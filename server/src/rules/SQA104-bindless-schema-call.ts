@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { boundMetadata } from '../semantics/boundMetadata';
+import { checkedBindlessUses } from '../semantics/boundMetadata';
 
 /**
  * SQA104 bindless-schema-call: `metadata.create_all()` relying on a bound engine.
@@ -19,7 +19,7 @@ export const bindlessSchemaCall: Rule = {
     fixSafety: 'Safe: the engine the metadata is bound to is passed explicitly, which 1.4 and 2.0 treat the same. Offered only when that engine\'s name means the same at the call.',
   },
   check(context) {
-    for (const use of boundMetadata(context.model).uses) {
+    for (const use of checkedBindlessUses(context.model)) {
       if (use.kind !== 'schema-call') continue;
       const fix = use.fix && { title: 'Pass the engine explicitly', safety: 'safe' as const, edits: [use.fix] };
       context.report(use.node, 'Schema operations need an explicit engine or connection in 2.0', fix);

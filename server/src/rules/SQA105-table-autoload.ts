@@ -1,6 +1,6 @@
 import type { Rule } from './types';
 import { callParts, keywordName, keywordValue, removeArgumentEdit } from './helpers';
-import { boundMetadata } from '../semantics/boundMetadata';
+import { checkedBindlessUses } from '../semantics/boundMetadata';
 
 const TABLE_CLASSES = new Set(['sqlalchemy.Table', 'sqlalchemy.schema.Table']);
 const MESSAGE = 'autoload=True is removed in 2.0; use autoload_with=engine';
@@ -25,7 +25,7 @@ export const tableAutoload: Rule = {
   check(context) {
     const { model } = context;
     const seen = new Set<number>();
-    for (const use of boundMetadata(model).uses) {
+    for (const use of checkedBindlessUses(model)) {
       if (use.kind !== 'autoload') continue;
       seen.add(use.node.id);
       const fix = use.fix && { title: 'Reflect with autoload_with=engine', safety: 'review' as const, edits: [use.fix] };

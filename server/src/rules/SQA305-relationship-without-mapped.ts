@@ -25,6 +25,8 @@ export const relationshipWithoutMapped: Rule = {
   },
   check(context) {
     const { model } = context;
+    // Findings lie in class bodies: without a checked class there is nothing to index.
+    if (context.model.checkedNodes('class_definition').length === 0) return;
     const view = viewOf(context);
     const isFlaskDb = flaskTestOf(view);
     for (const site of ormClassSites(model, view)) {

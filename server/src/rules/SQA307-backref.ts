@@ -30,6 +30,10 @@ export const backrefRule: Rule = {
   },
   check(context) {
     const { model } = context;
+    const callees = withAliases(model, RELATIONSHIP_NAMES);
+    const calls = model.checkedNodes('call').filter((call) => calleeNamed(call, callees));
+    // Cheap test first: the module index is built only when a checked call is spelled like one.
+    if (calls.length === 0) return;
     const view = viewOf(context);
     const isFlaskDb = flaskTestOf(view);
     const owners = new Map<number, { site: ClassRef; attribute: string }>();
@@ -37,9 +41,8 @@ export const backrefRule: Rule = {
       if (site.kind.kind !== 'mapped') continue;
       for (const { value, name } of site.assignments) if (value) owners.set(value.id, { site: site.ref, attribute: name.text });
     }
-    const callees = withAliases(model, RELATIONSHIP_NAMES);
-    for (const call of model.checkedNodes('call')) {
-      if (!calleeNamed(call, callees) || !isRelationshipCall(model, call, isFlaskDb)) continue;
+    for (const call of calls) {
+      if (!isRelationshipCall(model, call, isFlaskDb)) continue;
       const facts = relationshipFacts(model, call, isFlaskDb);
       if (!facts.backrefArgument) continue;
       const owner = owners.get(call.id);

@@ -30,6 +30,10 @@ export const dynamicRelationship: Rule = {
   },
   check(context) {
     const { model } = context;
+    const callees = withAliases(model, CALLEE_NAMES);
+    const calls = model.checkedNodes('call').filter((call) => calleeNamed(call, callees));
+    // Cheap test first: the module index is built only when a checked call is spelled like one.
+    if (calls.length === 0) return;
     const view = viewOf(context);
     const isFlaskDb = flaskTestOf(view);
     const assignments = new Map<number, ClassAssignment>();
@@ -38,9 +42,7 @@ export const dynamicRelationship: Rule = {
       for (const assignment of site.assignments) if (assignment.value) assignments.set(assignment.value.id, assignment);
     }
     const message = '`lazy="dynamic"` is the legacy dynamic loader; 2.0 has `lazy="write_only"` with `WriteOnlyMapped[...]`';
-    const callees = withAliases(model, CALLEE_NAMES);
-    for (const call of model.checkedNodes('call')) {
-      if (!calleeNamed(call, callees)) continue;
+    for (const call of calls) {
       const fn = call.childForFieldName('function');
       if (fn && DYNAMIC_LOADERS.has(sqlalchemyNameOf(model, fn, isFlaskDb) ?? '')) {
         context.report(call, '`dynamic_loader()` is the legacy dynamic loader; 2.0 has `relationship(lazy="write_only")`');

@@ -42,12 +42,12 @@ export const relationAlias: Rule = {
     const fixesByGroup = new Map<string, Fix | undefined>();
     // Cheap test first: only a name spelled like a legacy one, or imported as one under an alias, can be one.
     const aliases = new Set<string>();
-    for (const statement of model.nodes('import_from_statement')) {
+    for (const statement of model.nodesWithWords('import_from_statement', ['import'])) {
       for (const name of statement.childrenForFieldName('name')) {
         if (name?.type === 'aliased_import' && REPLACEMENTS.has(name.childForFieldName('name')?.text ?? '')) aliases.add(name.childForFieldName('alias')?.text ?? '');
       }
     }
-    for (const node of model.checkedDescendants(['identifier', 'attribute'])) {
+    for (const node of model.checkedDescendantsWithWords(['identifier', 'attribute'], [...REPLACEMENTS.keys(), ...aliases])) {
       const spelled = (node?.type === 'attribute' ? node.childForFieldName('attribute')?.text : node?.text) ?? '';
       if (!node || !(REPLACEMENTS.has(spelled) || (node.type === 'identifier' && aliases.has(spelled))) || model.isInError(node)) continue;
       const legacy = legacyName(model, node);

@@ -21,6 +21,8 @@ export const ormModelInitOverride: Rule = {
   },
   check(context) {
     const { model } = context;
+    // Findings lie in class bodies: without a checked class there is nothing to index.
+    if (context.model.checkedNodes('class_definition').length === 0) return;
     const view = viewOf(context);
     for (const site of ormClassSites(model, view)) {
       if (site.kind.kind === 'base') continue;

@@ -42,7 +42,7 @@ export const sessionLegacyApi: Rule = {
       };
       context.report(parts.call, message, fix);
     }
-    for (const attribute of model.checkedDescendants('attribute')) {
+    for (const attribute of model.checkedDescendantsWithWords('attribute', ['transaction'])) {
       if (!attribute || attribute.childForFieldName('attribute')?.text !== 'transaction') continue;
       const object = attribute.childForFieldName('object')!;
       const kind = receivers.kindOf(object);

@@ -60,7 +60,7 @@ interface Setting {
 }
 
 function importsOtherOrm(model: ModuleModel): boolean {
-  const roots = [...model.nodes('import_statement'), ...model.nodes('import_from_statement')].flatMap((stmt) => {
+  const roots = [...model.nodesWithWords('import_statement', ['import']), ...model.nodesWithWords('import_from_statement', ['import'])].flatMap((stmt) => {
     const moduleName = stmt.childForFieldName('module_name');
     const names = moduleName ? [moduleName] : stmt.childrenForFieldName('name');
     return names.map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name') : n)?.text.split('.')[0] ?? '');

@@ -137,7 +137,7 @@ export function eolOf(text: string): string {
 /** The names, plus the local names a module imports them under (`relationship as rel`). */
 export function withAliases(model: ModuleModel, names: ReadonlySet<string>): Set<string> {
   const result = new Set(names);
-  for (const statement of model.nodes('import_from_statement')) {
+  for (const statement of model.nodesWithWords('import_from_statement', ['import'])) {
     for (const name of statement.childrenForFieldName('name')) {
       if (name?.type === 'aliased_import' && names.has(name.childForFieldName('name')?.text ?? '')) result.add(name.childForFieldName('alias')?.text ?? '');
     }

@@ -90,7 +90,11 @@ function collect(model: ModuleModel): BoundMetadata {
   }
   if (result.sites.length === 0) return result;
   result.holders = boundNames;
-  collectUses(model, boundNames, result);
+  // Uses and blockers anywhere in the module: only the one fix over all of them needs these.
+  let everywhere: { uses: BindlessUse[]; blockers: Node[] } | undefined;
+  const all = () => (everywhere ??= collectUses(model, boundNames, model.nodesWithWords('call', bindUseWords(model))));
+  Object.defineProperty(result, 'uses', { get: () => all().uses });
+  Object.defineProperty(result, 'blockers', { get: () => all().blockers });
   return result;
 }
 
@@ -118,11 +122,11 @@ export function engineTextAt(model: ModuleModel, engine: Node, site: Node): stri
   return engine.text;
 }
 
-function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, result: BoundMetadata): void {
+function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, calls: Node[]): { uses: BindlessUse[]; blockers: Node[] } {
+  const result = { uses: [] as BindlessUse[], blockers: [] as Node[] };
   const receivers = receiversOf(model);
   // Schema calls, autoloads, implicit execution, and sessions built from an imported factory.
-  const useWords = bindUseWords(model);
-  for (const call of model.nodesWithWords('call', useWords)) {
+  for (const call of calls) {
     const parts = callParts(call);
     if (!parts) continue;
     if (parts.object && parts.method && SCHEMA_CALLS.has(parts.method)) {
@@ -161,6 +165,22 @@ function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node;
       result.blockers.push(call);
     }
   }
+  return result;
+}
+
+const usesCache = new WeakMap<ModuleModel, BindlessUse[]>();
+
+/** The uses of bound metadata in the statements the rules check (all of them without a focus). */
+export function checkedBindlessUses(model: ModuleModel): BindlessUse[] {
+  const bound = boundMetadata(model);
+  if (bound.sites.length === 0) return [];
+  if (!model.hasFocus) return bound.uses;
+  let uses = usesCache.get(model);
+  if (!uses) {
+    uses = collectUses(model, bound.holders, model.checkedNodes('call')).uses;
+    usesCache.set(model, uses);
+  }
+  return uses;
 }
 
 const STATEMENT_METHODS = new Set(['select', 'insert', 'update', 'delete', 'where', 'values', 'order_by', 'group_by', 'limit', 'offset', 'filter', 'join', 'outerjoin', 'correlate', 'alias', 'label']);
@@ -189,6 +209,17 @@ function looksLikeStatement(model: ModuleModel, node: Node, depth: number): bool
  * (`MetaData`, `sa.MetaData`) and the local names the module imports them under.
  */
 export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): string[] {
+  let byKey = spellingsCache.get(model);
+  if (!byKey) spellingsCache.set(model, (byKey = new Map()));
+  const key = qualifiedNames.join(' ');
+  let words = byKey.get(key);
+  if (!words) byKey.set(key, (words = findSpellings(model, qualifiedNames)));
+  return words;
+}
+
+const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
+
+function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
   const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
   const words = new Set(lastParts);
   for (const statement of model.nodesWithWords('import_from_statement', [...lastParts])) {

@@ -82,7 +82,7 @@ export function ormFunctionName(model: ModuleModel, fn: Node): string | undefine
 function collect(model: ModuleModel): Map<string, MappedClass> {
   const classes = new Map<string, MappedClass>();
   const pending: PendingRelationship[] = [];
-  for (const node of model.nodes('class_definition')) {
+  for (const node of model.nodesWithWords('class_definition', ['class'])) {
     if (model.scopeNodeOf(node).id !== model.root.id) continue;
     const name = node.childForFieldName('name')?.text;
     if (!name) continue;

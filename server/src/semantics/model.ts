@@ -52,6 +52,8 @@ interface Unit {
   node: Node;
   start: number;
   end: number;
+  /** The node's type, read once (each read crosses into the parser). */
+  type?: string;
   nodes?: Map<string, Node[]>;
   /** Function, lambda and class scopes inside the unit, sorted by start. */
   scopes?: Scope[];
@@ -201,10 +203,18 @@ export class ModuleModel {
 
   /** Descendants of other types in the statements whose text has one of the words. */
   descendantsWithWords(types: string | string[], words: Iterable<string>): Node[] {
-    if (!this.focus) return this.root.descendantsOfType(types).filter((n): n is Node => !!n);
-    const wanted = [...words];
+    return this.descendantsInUnits(types, [...words], false);
+  }
+
+  /** The same, in the statements the rules check only: what a rule reports on. */
+  checkedDescendantsWithWords(types: string | string[], words: Iterable<string>): Node[] {
+    return this.descendantsInUnits(types, [...words], true);
+  }
+
+  private descendantsInUnits(types: string | string[], wanted: string[], checkedOnly: boolean): Node[] {
     const result: Node[] = [];
     for (let i = 0; i < this.units.length; i++) {
+      if (checkedOnly && this.focus && !this.focus.has(i)) continue;
       const unit = this.units[i];
       const summary = unit.nodes ? this.summaryOf(i) : this.summaries[i];
       if (summary && !wanted.some((w) => summary.words.has(w))) continue;
@@ -237,7 +247,7 @@ export class ModuleModel {
 
   unitRange(i: number): { start: number; end: number; type: string } {
     const unit = this.units[i];
-    return { start: unit.start, end: unit.end, type: unit.node.type };
+    return { start: unit.start, end: unit.end, type: (unit.type ??= unit.node.type) };
   }
 
   /** Adds top-level statements to those the rules check (before they run). */

@@ -32,7 +32,7 @@ export class ProjectModels {
   update(filePath: string, source: string | ModuleModel): void {
     const file = path.resolve(filePath);
     if (typeof source !== 'string') {
-      this.store(file, indexModule(source, file), source.text);
+      this.store(file, moduleIndexOf(source, file), source.text);
       return;
     }
     if (!this.parser) throw new Error('ProjectModels needs a parser to index text');
@@ -171,8 +171,19 @@ export function projectViewOf(model: ModuleModel, models?: ProjectModels, filePa
   let view = views.get(model);
   if (view) return view;
   const file = filePath ? path.resolve(filePath) : path.resolve('<module>.py');
-  const index = indexModule(model, file);
+  const index = moduleIndexOf(model, file);
   view = models ? models.view(file, index) : new ProjectView(undefined, file, index);
   views.set(model, view);
   return view;
+}
+
+const indexes = new WeakMap<ModuleModel, { file: string; index: ModuleIndex }>();
+
+/** The module's index, made once per model: the rules' view and the project's copy share it. */
+function moduleIndexOf(model: ModuleModel, file: string): ModuleIndex {
+  const cached = indexes.get(model);
+  if (cached && cached.file === file) return cached.index;
+  const index = indexModule(model, file);
+  indexes.set(model, { file, index });
+  return index;
 }
