@@ -50,11 +50,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   // The changed span, widened to whole lines: the same in both texts up to `lineStart`, and from
   // `oldBound` / `newBound` on (where the new text is the old one moved by `delta`).
   const old = previous.text;
-  const shortest = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const { prefix, suffix } = commonEnds(old, text);
   const delta = text.length - old.length;
   const lineStart = Math.max(text.lastIndexOf('\n', prefix - 1), text.lastIndexOf('\r', prefix - 1)) + 1;
   const newBound = lineEndFrom(text, text.length - suffix);
@@ -71,7 +67,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const matched = new Array<number | undefined>(unitCount);
   const summaries = new Array<UnitSummary | undefined>(unitCount);
   for (let i = 0; i < unitCount; i++) {
-    const unit = model.unitRange(i);
+    const unit = model.unitSpan(i);
     if (unit.start === unit.end) continue;
     let oldIndex: number | undefined;
     if (unit.end <= lineStart) oldIndex = oldIndexByStart.get(unit.start);
@@ -79,9 +75,11 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     if (oldIndex === undefined) continue;
     const record = previous.units[oldIndex];
     const shift = unit.start >= newBound ? delta : 0;
-    if (record.type !== unit.type || record.end + shift !== unit.end) continue;
+    // Same text at the same place (moved by the edit) parses the same: the type need not be read.
+    if (record.end + shift !== unit.end) continue;
     matched[i] = oldIndex;
     summaries[i] = record.summary;
+    model.knowUnitType(i, record.type);
   }
   model.useSummaries(summaries);
   const focused = model;
@@ -268,4 +266,19 @@ function parseAlone(statement: string, tree: Tree): string | undefined {
   } finally {
     alone?.delete();
   }
+}
+
+const CHUNK = 512;
+
+/** Lengths of the common start and end of two texts (not overlapping), compared a chunk at a time first. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const shortest = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix + CHUNK <= shortest && a.slice(prefix, prefix + CHUNK) === b.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
+  while (prefix < shortest && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = shortest - prefix;
+  while (suffix + CHUNK <= room && a.slice(a.length - suffix - CHUNK, a.length - suffix) === b.slice(b.length - suffix - CHUNK, b.length - suffix)) suffix += CHUNK;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
 }

@@ -245,6 +245,16 @@ export class ModuleModel {
     return this.units[i].node;
   }
 
+  /** Where a top-level statement lies, without reading its type. */
+  unitSpan(i: number): { start: number; end: number } {
+    return this.units[i];
+  }
+
+  /** A statement's type known from elsewhere (an earlier analysis of the same text). */
+  knowUnitType(i: number, type: string): void {
+    this.units[i].type = type;
+  }
+
   unitRange(i: number): { start: number; end: number; type: string } {
     const unit = this.units[i];
     return { start: unit.start, end: unit.end, type: (unit.type ??= unit.node.type) };

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { createPythonParser } from '../../server/src/parse/parser';
+import { DocumentStore } from '../../server/src/lsp/documents';
+import { analyze } from '../../server/src/engine/analyze';
+import { analyzeIncrementally, type AnalysisSnapshot } from '../../server/src/engine/incremental';
+import { Rng, generateEditModule } from '../../scripts/benchCorpus';
+
+const root = path.resolve(__dirname, '../../..');
+
+function pythonFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return pythonFiles(full);
+    return entry.name.endsWith('.py') ? [full] : [];
+  });
+}
+
+/** Typing-like edits, and the rougher ones: stray quotes and brackets, deleted and doubled lines, names that matter. */
+function randomEdit(rng: Rng, text: string, at: (offset: number) => { line: number; character: number }): TextDocumentContentChangeEvent {
+  const offset = rng.int(0, Math.max(0, text.length - 1));
+  const pos = at(offset);
+  const kind = rng.int(0, 9);
+  if (kind < 4) return { range: { start: pos, end: pos }, text: rng.pick([...'abcxyz_(),.\'" \n:#']) };
+  if (kind < 7) return { range: { start: pos, end: at(offset + 1) }, text: '' };
+  if (kind < 8) return { range: { start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } }, text: '' };
+  if (kind < 9) {
+    const line = text.split('\n')[pos.line] ?? '';
+    return { range: { start: { line: pos.line, character: 0 }, end: { line: pos.line, character: 0 } }, text: `${line}\n` };
+  }
+  return { range: { start: pos, end: pos }, text: rng.pick(['engine', 'session', 'Base', 'metadata', 'query', 'User', 'bind=']) };
+}
+
+test('incremental analysis finds exactly what a whole analysis finds, edit after edit', async () => {
+  const parser = await createPythonParser();
+  const store = new DocumentStore(parser);
+  const sources: Array<[string, string, number]> = [['generated 5,000-line module', generateEditModule('incremental test module', 5000), 120]];
+  for (const folder of ['test/fixtures', 'test/runtime/programs', 'sample']) {
+    for (const file of pythonFiles(path.join(root, folder))) sources.push([path.relative(root, file), fs.readFileSync(file, 'utf8'), 12]);
+  }
+  let edits = 0;
+  let checked = 0;
+  let total = 0;
+  const mismatches: string[] = [];
+  for (const [name, initial, count] of sources) {
+    const rng = new Rng(`incremental ${name}`);
+    const uri = `file:///incremental/${path.basename(name)}`;
+    let entry = store.open(uri, 'python', 1, initial);
+    let snapshot: AnalysisSnapshot = analyzeIncrementally(initial, entry.tree, {}, 'test').snapshot;
+    for (let version = 2; version < count + 2; version++) {
+      const text = entry.document.getText();
+      if (text.length === 0) break;
+      const change = randomEdit(rng, text, (offset) => entry.document.positionAt(offset));
+      entry = store.change(uri, version, [change])!;
+      const next = entry.document.getText();
+      const result = analyzeIncrementally(next, entry.tree, {}, 'test', snapshot);
+      const expected = analyze(next, entry.tree).findings;
+      edits++;
+      if (name.startsWith('generated')) {
+        checked += result.checkedUnits;
+        total += result.totalUnits;
+      }
+      if (JSON.stringify(result.findings) !== JSON.stringify(expected)) {
+        mismatches.push(`${name} version ${version}, edit ${JSON.stringify(change)}`);
+        snapshot = analyzeIncrementally(next, entry.tree, {}, 'test').snapshot;
+      } else snapshot = result.snapshot;
+    }
+    store.close(uri);
+  }
+  console.log(`incremental: edits ${edits}, mismatches ${mismatches.length}, statements re-checked in the 5,000-line module ${((100 * checked) / total).toFixed(1)}%`);
+  assert.deepEqual(mismatches, []);
+  assert.ok(edits > 1000, `only ${edits} edits ran`);
+  // The point of it: most edits re-check a small part of a large module.
+  assert.ok(checked / total < 0.5, `re-checked ${checked} of ${total} statements`);
+});
+
+test('a changed option or outside fact analyzes the whole module again', async () => {
+  const parser = await createPythonParser();
+  const store = new DocumentStore(parser);
+  const text = generateEditModule('incremental key module', 800);
+  const entry = store.open('file:///key.py', 'python', 1, text);
+  const first = analyzeIncrementally(text, entry.tree, {}, 'a');
+  const same = analyzeIncrementally(text, entry.tree, {}, 'a', first.snapshot);
+  assert.equal(same.checkedUnits, 0, 'nothing changed: nothing re-checked');
+  const other = analyzeIncrementally(text, entry.tree, {}, 'b', first.snapshot);
+  assert.equal(other.checkedUnits, other.totalUnits);
+  store.close('file:///key.py');
+});
