@@ -112,11 +112,30 @@ export function indexModule(model: ModuleModel, file: string): ModuleIndex {
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
+  const context = JSON.stringify([...names]);
   for (const cls of moduleLevelClasses(model)) {
-    const info = indexClass(model, cls, names, isFlaskDb, localFlask);
+    const info = cachedClassInfo(model, cls, context, () => indexClass(model, cls, names, isFlaskDb, localFlask));
     if (info) classes.set(info.name, info);
   }
   return { file, names, classes };
+}
+
+/** Class facts by class text and module names, positions relative to the class: an edit elsewhere reuses them. */
+const classInfoCache = new Map<string, ClassInfo | undefined>();
+const CLASS_CACHE_LIMIT = 20000;
+
+function cachedClassInfo(model: ModuleModel, cls: Node, context: string, compute: () => ClassInfo | undefined): ClassInfo | undefined {
+  const lineStart = model.text.lastIndexOf('\n', cls.startIndex - 1) + 1;
+  const key = `${context}\u0000${model.text.slice(lineStart, cls.endIndex)}`;
+  const at = cls.startIndex;
+  if (classInfoCache.has(key)) {
+    const relative = classInfoCache.get(key);
+    return relative && { ...relative, start: relative.start + at, end: relative.end + at, insertAt: relative.insertAt + at };
+  }
+  const info = compute();
+  if (classInfoCache.size >= CLASS_CACHE_LIMIT) classInfoCache.clear();
+  classInfoCache.set(key, info && { ...info, start: info.start - at, end: info.end - at, insertAt: info.insertAt - at });
+  return info;
 }
 
 function indexImport(statement: Node, names: Map<string, NameDef>): void {
