@@ -188,6 +188,10 @@ async function check(args: string[], io: Output): Promise<number> {
   for (const { file, options, text } of inputs) {
     const analysis = engine.analyzeText(text, { ...options, models: project.models, filePath: path.resolve(file) });
     if (analysis.syntaxErrors > 0) io.err(`sqla-upgrade: ${file}: has syntax errors; code inside them is not analyzed\n`);
+    if (analysis.stoppedBefore) {
+      io.err(`sqla-upgrade: ${file}: analysis stopped at its time budget, before ${analysis.stoppedBefore}; findings may be missing\n`);
+      failed = true;
+    }
     const prints = values.baseline || values['write-baseline'] ? fingerprints(text, analysis.lines, analysis.findings) : [];
     const baseFile = values.baseline ?? values['write-baseline'];
     runtime?.addFile(file, analysis.lines, analysis.findings);

@@ -3,7 +3,9 @@ import { ModuleModel, syntaxErrorRanges } from '../semantics/model';
 import { RULES } from '../rules/index';
 import type { Finding, Fix, Rule } from '../rules/types';
 import type { ProjectModels } from '../semantics/projectModels';
+import { performance } from 'perf_hooks';
 import { LineIndex } from './lines';
+import { DEFAULT_TIME_BUDGET_MS } from './limits';
 import { collectSuppressions, isSuppressed } from './suppression';
 
 export interface AnalyzeOptions {
@@ -16,12 +18,16 @@ export interface AnalyzeOptions {
   models?: ProjectModels;
   /** The analyzed file's path, to resolve its imports through `models`. */
   filePath?: string;
+  /** Milliseconds one analysis may take; the rules left when it runs out do not run. */
+  timeBudgetMs?: number;
 }
 
 export interface Analysis {
   findings: Finding[];
   model: ModuleModel;
   lines: LineIndex;
+  /** Set when the time budget ran out: the code of the first rule that did not run. */
+  stoppedBefore?: string;
 }
 
 export function enabledRules(options: AnalyzeOptions): Rule[] {
@@ -44,7 +50,14 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
   const errors = () => (errorRanges ??= syntaxErrorRanges(model.root));
   if (suppressions.wholeFile) return { findings, model, lines };
   const targetVersion = options.targetVersion ?? '1.4-compatible';
+  const deadline = performance.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  let stoppedBefore: string | undefined;
   for (const rule of enabledRules(options)) {
+    // A pathological file must not hold up the editor or CI: stop between rules when time is up.
+    if (performance.now() > deadline) {
+      stoppedBefore = rule.code;
+      break;
+    }
     if (rule.onlyForTarget && rule.onlyForTarget !== targetVersion) continue;
     if (skip?.has(rule.code)) continue;
     // Every SQLAlchemy name resolves through an import of it: a module without one has nothing to find.
@@ -67,7 +80,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
     });
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
-  return { findings, model, lines };
+  return { findings, model, lines, stoppedBefore };
 }
 
 /** An edit touches an error when it overlaps it, or inserts strictly inside it. */

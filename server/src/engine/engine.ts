@@ -10,6 +10,8 @@ export interface TextAnalysis {
   lines: LineIndex;
   syntaxErrors: number;
   usesSqlAlchemy: boolean;
+  /** Set when the time budget ran out before this rule. */
+  stoppedBefore?: string;
 }
 
 /** Parse + analyze + fix for whole texts: what the CLI and the workspace scan use. */
@@ -23,8 +25,8 @@ export class AnalysisEngine {
   analyzeText(text: string, options: AnalyzeOptions = {}): TextAnalysis {
     const tree = parseText(this.parser, text);
     try {
-      const { findings, lines, model } = analyze(text, tree, options);
-      return { findings, lines, syntaxErrors: countSyntaxErrors(tree), usesSqlAlchemy: model.usesSqlAlchemy };
+      const { findings, lines, model, stoppedBefore } = analyze(text, tree, options);
+      return { findings, lines, syntaxErrors: countSyntaxErrors(tree), usesSqlAlchemy: model.usesSqlAlchemy, stoppedBefore };
     } finally {
       tree.delete();
     }

@@ -94,7 +94,11 @@ export class LanguageService {
       const outside = options.filePath && this.models ? this.models.changesOutside(options.filePath) : 0;
       const key = JSON.stringify([options.targetVersion, [...(options.select ?? [])], [...(options.ignore ?? [])], outside]);
       const result = analyzeIncrementally(text, entry.tree, options, key, this.snapshots.get(uri));
-      this.snapshots.set(uri, result.snapshot);
+      // An analysis cut short by its time budget is not a base for the next one.
+      if (result.stoppedBefore) {
+        this.snapshots.delete(uri);
+        this.reportSkipped(uri, `fully: its analysis ran past the time budget (rules from ${result.stoppedBefore} on did not run)`);
+      } else this.snapshots.set(uri, result.snapshot);
       analysis = result;
     }
     const { lines, model } = analysis;
