@@ -18,7 +18,7 @@ export const queryGet: Rule = {
     why: 'Loading by primary key is an operation of the Session in 2.0: `Session.get()` looks in the identity map first and emits a SELECT only when needed, exactly as `Query.get()` did. `Query.get()` is legacy and emits `LegacyAPIWarning` in 1.4.',
     example: 'user = session.query(User).get(5)',
     useInstead: 'user = session.get(User, 5)',
-    fixSafety: 'Safe: `Session.get()` has the same semantics (identity map, then SELECT, `None` when absent) on 1.4 and 2.0. Only the plain form is fixed; a query with builders or held in a variable is flagged for a manual rewrite.',
+    fixSafety: 'Safe: `Session.get()` has the same semantics (identity map, then SELECT, `None` when absent) on 1.4 and 2.0. Only the plain form is fixed: `session.query(Entity)` written inline, held in a variable assigned once in the same scope, or returned by a function of this module that only builds and returns it; a query with builders is flagged for a manual rewrite.',
   },
   check(context) {
     const { model } = context;
