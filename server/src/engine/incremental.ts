@@ -1,7 +1,7 @@
 import { Parser } from 'web-tree-sitter';
 import type { Tree } from '../parse/parser';
 import { interfaceText } from '../semantics/unitInterface';
-import { ModuleModel, type UnitSummary } from '../semantics/model';
+import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
@@ -147,13 +147,13 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const wholeModuleCodes = new Set(wholeModuleRules.map((rule) => rule.code));
   for (const finding of previous.findings) {
     if (wholeModuleCodes.has(finding.code)) continue;
-    const oldUnit = unitIndexAt(previous.units, finding.start);
+    const oldUnit = spanIndexAt(previous.units, finding.start);
     const unit = oldUnit === undefined ? undefined : newIndexOfOld.get(oldUnit);
     if (unit === undefined) continue;
     // The statements its fix edits, by their new index; undefined for text that changed.
     const touched = (finding.fix?.edits ?? []).map((edit) => {
       if (edit.start <= oldBound && edit.end >= lineStart) return undefined;
-      const at = unitIndexAt(previous.units, edit.start);
+      const at = spanIndexAt(previous.units, edit.start);
       return at === undefined ? -1 : newIndexOfOld.get(at);
     });
     candidates.push({ finding, unit, touched });
@@ -205,19 +205,6 @@ function lineEndFrom(text: string, offset: number): number {
   return text.length;
 }
 
-function unitIndexAt(units: UnitRecord[], offset: number): number | undefined {
-  let low = 0;
-  let high = units.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (units[mid].start <= offset) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  return found >= 0 && offset <= units[found].end ? found : undefined;
-}
 
 /** Offsets at or after `from` move by `delta`; those before stay. */
 function moveFinding(finding: Finding, from: number, delta: number): Finding {

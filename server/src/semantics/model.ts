@@ -291,22 +291,7 @@ export class ModuleModel {
   }
 
   private unitIndexAt(offset: number, end = offset): number | undefined {
-    let low = 0;
-    let high = this.units.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.units[mid].start <= offset) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    // Zero-width statements (a MISSING node) may share a start with the next one.
-    for (let i = found; i >= 0 && i >= found - 1; i--) {
-      const unit = this.units[i];
-      if (unit.start <= offset && end <= unit.end) return i;
-    }
-    return undefined;
+    return spanIndexAt(this.units, offset, end);
   }
 
   // --- Text and errors -----------------------------------------------------------------------
@@ -635,6 +620,25 @@ export class ModuleModel {
       if (local) this.bind(unit, scope, { name: local.text, kind: 'import', target: local, qualified: `.${local.text}` });
     }
   }
+}
+
+/** The span (of spans sorted by start) that holds `offset`..`end`. */
+export function spanIndexAt(spans: ReadonlyArray<{ start: number; end: number }>, offset: number, end = offset): number | undefined {
+  let low = 0;
+  let high = spans.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid].start <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  // Zero-width statements (a MISSING node) may share a start with the next one.
+  for (let i = found; i >= 0 && i >= found - 1; i--) {
+    if (spans[i].start <= offset && end <= spans[i].end) return i;
+  }
+  return undefined;
 }
 
 /** Ranges of ERROR and MISSING nodes, found without walking the clean parts of the tree. */
