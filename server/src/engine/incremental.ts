@@ -82,7 +82,6 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     model.knowUnitType(i, record.type);
   }
   model.useSummaries(summaries);
-  const focused = model;
   const oldMatched = new Set(matched.filter((m): m is number => m !== undefined));
 
   // Edited statements, and the names whose meaning they can change.
@@ -94,11 +93,10 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   // One definition edited inside: if what others can learn of it is the same, no name changed.
   const sameInterface =
     edited.length === 1 && removed.length === 1 &&
-    sameExports(removed[0].summary, focused.summaryOf(edited[0])) &&
-    interfaceOfRecord(removed[0], old, tree) !== undefined &&
-    interfaceOfRecord(removed[0], old, tree) === interfaceOfUnit(focused, edited[0]);
+    sameExports(removed[0].summary, model.summaryOf(edited[0])) &&
+    sameInterfaceText(interfaceOfRecord(removed[0], old, tree), interfaceOfUnit(model, edited[0]));
   if (!sameInterface) {
-    for (const i of edited) for (const name of focused.summaryOf(i).exports) names.add(name);
+    for (const i of edited) for (const name of model.summaryOf(i).exports) names.add(name);
     for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
   }
   // Classes an edited statement names where others can see it (as a base, say) are checked again:
@@ -106,9 +104,9 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const visibleWords = new Set<string>();
   const addWords = (textOf: string) => { for (const word of textOf.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) visibleWords.add(word); };
   for (const i of edited) {
-    const visible = interfaceOfUnit(focused, i);
+    const visible = interfaceOfUnit(model, i);
     if (visible !== undefined) addWords(visible);
-    else for (const word of focused.summaryOf(i).words) visibleWords.add(word);
+    else for (const word of model.summaryOf(i).words) visibleWords.add(word);
   }
   for (const unit of removed) {
     const visible = interfaceOfRecord(unit, old, tree);
@@ -131,7 +129,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
       for (const name of names) if (summary.words.has(name)) (used ??= []).push(name);
       if (!used) continue;
       affected.add(i);
-      const ownInterface = interfaceOfUnit(focused, i, summary);
+      const ownInterface = interfaceOfUnit(model, i, summary);
       if (ownInterface !== undefined && !used.some((name) => new RegExp(`\\b${name}\\b`).test(ownInterface))) continue;
       for (const name of summary.exports) if (!names.has(name)) { names.add(name); grew = true; }
     }
@@ -173,16 +171,17 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
 
   // Rules whose findings depend on the whole module run again (reporting everywhere) when a
   // statement checked again, or removed, spells one of their words; else they keep theirs.
-  const spelled = (word: string) => [...affected].some((i) => (summaries[i] ?? focused.summaryOf(i)).words.has(word)) || removed.some((unit) => unit.summary.words.has(word));
-  const keepAll = new Set(wholeModuleRules.filter((rule) => !rule.wholeModule!(focused).some(spelled)).map((rule) => rule.code));
+  const checkedSummaries = [...[...affected].map((i) => summaries[i] ?? model.summaryOf(i)), ...removed.map((unit) => unit.summary)];
+  const spelled = (word: string) => checkedSummaries.some((summary) => summary.words.has(word));
+  const keepAll = new Set(wholeModuleRules.filter((rule) => !rule.wholeModule!(model).some(spelled)).map((rule) => rule.code));
   const keptWhole = previous.findings.filter((f) => keepAll.has(f.code)).map((f) => moveFinding(f, newBound - delta, delta));
 
-  focused.addFocus(affected);
-  const analysis = analyzeModel(focused, options, undefined, keepAll);
+  model.addFocus(affected);
+  const analysis = analyzeModel(model, options, undefined, keepAll);
   const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
   findings.push(...keptWhole, ...analysis.findings);
   findings.sort(compareFindings);
-  const units = Array.from({ length: unitCount }, (_, i) => ({ ...focused.unitRange(i), summary: summaries[i] ?? focused.summaryOf(i) }));
+  const units = Array.from({ length: unitCount }, (_, i) => ({ ...model.unitRange(i), summary: summaries[i] ?? model.summaryOf(i) }));
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
   const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
   return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
@@ -217,6 +216,10 @@ function moveFinding(finding: Finding, from: number, delta: number): Finding {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.start - b.start || a.end - b.end || a.code.localeCompare(b.code);
+}
+
+function sameInterfaceText(before: string | undefined, after: string | undefined): boolean {
+  return before !== undefined && before === after;
 }
 
 function sameExports(a: UnitSummary, b: UnitSummary): boolean {

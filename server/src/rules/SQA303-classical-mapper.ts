@@ -2,7 +2,7 @@ import type { Node } from '../parse/parser';
 import type { Fix, Rule, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { MAPPER_FUNCTIONS, REGISTRY_CLASSES } from '../semantics/declarativeNames';
-import { spellingsOf } from '../semantics/boundMetadata';
+import { spellingsOf } from '../semantics/spellings';
 import { isRelationshipCall, positionalArgs, stringValue } from '../semantics/declarative';
 import { eolOf, fromImportOf, imported, referencesTo, removeImportedName, topLevelStatement } from './declarativeHelpers';
 

@@ -2,7 +2,8 @@ import type { Node } from '../parse/parser';
 import type { Rule } from './types';
 import type { ModuleModel } from '../semantics/model';
 import { callParts, keywordName, methodCalls } from './helpers';
-import { boundMetadata, boundMetadataWords, spellingsOf } from '../semantics/boundMetadata';
+import { boundMetadata, boundMetadataWords } from '../semantics/boundMetadata';
+import { spellingsOf } from '../semantics/spellings';
 import { SCOPED_SESSIONS, SESSION_CLASSES, SESSIONMAKERS } from '../semantics/names';
 
 /**

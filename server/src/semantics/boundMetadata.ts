@@ -4,6 +4,7 @@ import { DECLARATIVE_BASE_FUNCTIONS, METADATA_CLASSES, SCOPED_SESSIONS, SESSIONM
 import { isSessionLike, receiversOf } from './receivers';
 import { callParts, keywordName, keywordValue, removeArgumentEdit, type CallParts } from '../rules/helpers';
 import type { TextEdit } from '../rules/types';
+import { spellingsOf } from './spellings';
 
 /** A place where a MetaData gets an engine: `MetaData(bind=e)`, `MetaData(e)`, `declarative_base(bind=e)`, `m.bind = e`. */
 export interface BindSite {
@@ -203,35 +204,6 @@ function looksLikeStatement(model: ModuleModel, node: Node, depth: number): bool
   const object = fn.childForFieldName('object')!;
   return ['select', 'insert', 'update', 'delete'].includes(method) || looksLikeStatement(model, object, depth + 1);
 }
-
-/**
- * The words a use of one of these qualified names can be spelled with: the last part of each
- * (`MetaData`, `sa.MetaData`) and the local names the module imports them under.
- */
-export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): string[] {
-  let byKey = spellingsCache.get(model);
-  if (!byKey) spellingsCache.set(model, (byKey = new Map()));
-  const key = qualifiedNames.join(' ');
-  let words = byKey.get(key);
-  if (!words) byKey.set(key, (words = findSpellings(model, qualifiedNames)));
-  return words;
-}
-
-const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
-
-function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
-  const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
-  const words = new Set(lastParts);
-  for (const statement of model.nodesWithWords('import_from_statement', [...lastParts])) {
-    for (const name of statement.childrenForFieldName('name')) {
-      if (name?.type !== 'aliased_import') continue;
-      const alias = name.childForFieldName('alias')?.text;
-      if (alias && lastParts.has(name.childForFieldName('name')?.text ?? '')) words.add(alias);
-    }
-  }
-  return [...words];
-}
-
 
 function bindSiteWords(model: ModuleModel): string[] {
   return ['bind', ...spellingsOf(model, [...METADATA_CLASSES, ...DECLARATIVE_BASE_FUNCTIONS])];

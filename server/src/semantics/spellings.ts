@@ -1,0 +1,29 @@
+import type { ModuleModel } from './model';
+
+/**
+ * The words a use of one of these qualified names can be spelled with: the last part of each
+ * (`MetaData`, `sa.MetaData`) and the local names the module imports them under.
+ */
+export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): string[] {
+  let byKey = spellingsCache.get(model);
+  if (!byKey) spellingsCache.set(model, (byKey = new Map()));
+  const key = qualifiedNames.join(' ');
+  let words = byKey.get(key);
+  if (!words) byKey.set(key, (words = findSpellings(model, qualifiedNames)));
+  return words;
+}
+
+const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
+
+function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
+  const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
+  const words = new Set(lastParts);
+  for (const statement of model.nodesWithWords('import_from_statement', [...lastParts])) {
+    for (const name of statement.childrenForFieldName('name')) {
+      if (name?.type !== 'aliased_import') continue;
+      const alias = name.childForFieldName('alias')?.text;
+      if (alias && lastParts.has(name.childForFieldName('name')?.text ?? '')) words.add(alias);
+    }
+  }
+  return [...words];
+}
