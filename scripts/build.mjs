@@ -1,17 +1,22 @@
 // Bundles the language server, the CLI and the extension client, and ships the grammar WASM beside them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'fs';
 import { createRequire } from 'module';
+import { patchTreeSitter } from './treeSitterPatch.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 mkdirSync('dist', { recursive: true });
 
-// The ESM build of web-tree-sitter needs import.meta, which a CommonJS bundle lacks: take its CJS build.
+// The ESM build of web-tree-sitter needs import.meta, which a CommonJS bundle lacks: take its CJS
+// build, with the speed patches of treeSitterPatch.mjs.
+const treeSitterPath = require.resolve('web-tree-sitter');
 const treeSitterCjs = {
   name: 'web-tree-sitter-cjs',
   setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: treeSitterPath }));
+    build.onLoad({ filter: /tree-sitter\.cjs$/ }, (args) =>
+      args.path === treeSitterPath ? { contents: patchTreeSitter(readFileSync(args.path, 'utf8')), loader: 'js' } : undefined);
   },
 };
 const common = { plugins: [treeSitterCjs], bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };

@@ -41,14 +41,14 @@ export const rowStringIndex: Rule = {
     const { model } = context;
     const rows = new RowTracker(model);
     const message = (form: string) => `Rows are named tuples in 2.0: ${form} no longer works on a row; use row._mapping`;
-    for (const subscript of model.checkedDescendants('subscript')) {
+    for (const subscript of model.checkedNodes('subscript')) {
       const value = subscript?.childForFieldName('value');
       const keys = subscript?.childrenForFieldName('subscript').filter((n): n is Node => !!n) ?? [];
       if (!subscript || !value || keys.length !== 1 || !isKey(model, keys[0]) || !rows.isRow(value)) continue;
       if (subscript.parent?.type === 'assignment' && subscript.parent.childForFieldName('left')?.id === subscript.id) continue;
       context.report(subscript, message('row[key]'), mappingFix(value));
     }
-    for (const comparison of model.checkedDescendants('comparison_operator')) {
+    for (const comparison of model.checkedNodes('comparison_operator')) {
       const operands = comparison?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
       const operator = comparison?.childrenForFieldName('operators').map((o) => o?.type).join(' ');
       if (!comparison || operands.length !== 2 || (operator !== 'in' && operator !== 'not in')) continue;

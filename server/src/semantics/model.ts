@@ -68,7 +68,7 @@ interface Unit {
 const COLLECTED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement',
   'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression',
-  'augmented_assignment', 'string', 'global_statement',
+  'augmented_assignment', 'string', 'global_statement', 'subscript', 'comparison_operator',
 ];
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
