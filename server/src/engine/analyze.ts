@@ -36,7 +36,7 @@ export function enabledRules(options: AnalyzeOptions): Rule[] {
 
 /** Runs every enabled rule over one parsed module; never reports inside or across parse errors. */
 export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}): Analysis {
-  return analyzeModel(new ModuleModel(text, tree), options);
+  return analyzeModel(ModuleModel.ofModule(text, tree), options);
 }
 
 /**
@@ -62,6 +62,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
     if (skip?.has(rule.code)) continue;
     // Every SQLAlchemy name resolves through an import of it: a module without one has nothing to find.
     if (!model.usesSqlAlchemy && rule.needsSqlAlchemy !== false) continue;
+    if (rule.textWords && !rule.textWords.some((word) => model.text.includes(word))) continue;
     rule.check({
       model,
       targetVersion,

@@ -21,6 +21,7 @@ export function suppressedCodes(commentText: string): string[] | undefined {
 export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
   const byLine = new Map<number, Set<string>>();
   let wholeFile = false;
+  if (!model.text.includes('sqla-upgrade')) return { byLine, wholeFile };
   // Only comments that spell the tool's name can suppress anything.
   for (const comment of model.nodesWithWords('comment', ['sqla'])) {
     if (FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;

@@ -15,6 +15,7 @@ export const unknownSuppressionCode: Rule = {
   tier: 'pitfall',
   fixable: 'safe',
   needsSqlAlchemy: false,
+  textWords: ['sqla-upgrade'],
   guide: { anchor: 'migration-20-overview', title: 'Overview' },
   docs: {
     summary: 'a suppression comment names an unknown rule code',

@@ -14,6 +14,7 @@ export const pydanticOrmMode: Rule = {
   tier: 'pitfall',
   fixable: 'safe',
   needsSqlAlchemy: false,
+  textWords: ['orm_mode', 'from_orm'],
   guide: { anchor: 'migration-20-query-usage', title: '2.0 Migration - ORM Usage' },
   docs: {
     summary: 'Pydantic v1 `orm_mode` and `from_orm()` on ORM objects',

@@ -1,5 +1,5 @@
 import type { Node, Tree } from '../parse/parser';
-import { DBAPI_ROOTS, SQLALCHEMY_ROOTS } from './names';
+import { DBAPI_ROOTS, SQLALCHEMY_ROOTS, mentionsSqlAlchemy } from './names';
 
 export type BindingKind = 'import' | 'assign' | 'param' | 'with' | 'for' | 'def' | 'class' | 'other';
 
@@ -117,9 +117,24 @@ export class ModuleModel {
     this.units.forEach((unit, i) => this.materialize(unit, perUnit[i]));
   }
 
+  /**
+   * A model of the whole module. One that cannot import SQLAlchemy looks at each statement only
+   * when a question needs it, since most rules have nothing to look for there.
+   */
+  static ofModule(text: string, tree: Tree): ModuleModel {
+    if (mentionsSqlAlchemy(text)) return new ModuleModel(text, tree);
+    const model = new ModuleModel(text, tree, true);
+    for (let i = 0; i < model.units.length; i++) model.focus!.add(i);
+    model.sqlAlchemyUse = false;
+    return model;
+  }
+
+  private sqlAlchemyUse: boolean | undefined;
+
   /** Whether the module imports SQLAlchemy (or a library built on it); name-based guesses need this. */
   get usesSqlAlchemy(): boolean {
-    return [...this.importRoots()].some((r) => SQLALCHEMY_ROOTS.has(r));
+    // The text test first: it spares looking at every statement of a module that cannot import it.
+    return (this.sqlAlchemyUse ??= mentionsSqlAlchemy(this.text) && [...this.importRoots()].some((r) => SQLALCHEMY_ROOTS.has(r)));
   }
 
   get importsDbapi(): boolean {
@@ -142,6 +157,7 @@ export class ModuleModel {
     this.summaries = summaries;
     this.nameIndex = undefined;
     this.roots = undefined;
+    this.sqlAlchemyUse = undefined;
   }
 
   /** Every node of a type in the module, in source order (with a focus, this looks at every statement). */

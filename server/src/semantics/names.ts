@@ -2,6 +2,14 @@
 
 export const SQLALCHEMY_ROOTS = new Set(['sqlalchemy', 'flask_sqlalchemy', 'sqlmodel']);
 
+/** Whether a source text spells one of those roots: a module that imports SQLAlchemy must. */
+export function mentionsSqlAlchemy(text: string): boolean {
+  return SQLALCHEMY_ROOT_TEXT.test(text);
+}
+
+// Every root above contains one of these (a test in names.test checks it); one regex scans fastest.
+export const SQLALCHEMY_ROOT_TEXT = /sqlalchemy|sqlmodel/;
+
 /** Top-level modules whose objects are never SQLAlchemy ones, even when named like them. */
 export const FOREIGN_ROOTS = new Set([
   'sqlite3', 'psycopg2', 'psycopg', 'pymysql', 'MySQLdb', 'mysql', 'cx_Oracle', 'oracledb', 'pyodbc',
