@@ -28,6 +28,7 @@ export const relationAlias: Rule = {
   id: 'relation-alias',
   tier: 'removed',
   fixable: 'mixed',
+  textWords: [...REPLACEMENTS.keys()],
   guide: { anchor: 'migration-orm-configuration', title: '2.0 Migration - ORM Configuration' },
   docs: {
     summary: 'legacy alias of an ORM function (`relation`, `eagerload`, `*_all` loaders)',

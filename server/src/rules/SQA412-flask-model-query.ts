@@ -23,6 +23,8 @@ export const flaskModelQuery: Rule = {
   id: 'flask-model-query',
   tier: 'legacy',
   fixable: 'review',
+  // `Model.query` is Flask-SQLAlchemy's only when `db` comes from its import.
+  textWords: ['flask_sqlalchemy'],
   guide: { anchor: 'migration-20-unify-select', title: 'ORM Query Unified with Core Select' },
   docs: {
     summary: 'Flask-SQLAlchemy `Model.query` read through the legacy `Query` API',

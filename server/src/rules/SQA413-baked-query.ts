@@ -11,6 +11,7 @@ export const bakedQuery: Rule = {
   id: 'baked-query',
   tier: 'legacy',
   fixable: 'none',
+  textWords: ['baked'],
   guide: { anchor: 'baked-query-extension-superseded-by-built-in-caching', title: 'Baked Query Extension Superseded by built-in caching' },
   docs: {
     summary: 'the baked query extension (`sqlalchemy.ext.baked`)',

@@ -25,6 +25,8 @@ export const syncSessionInAsync: Rule = {
   id: 'sync-session-in-async',
   tier: 'pitfall',
   fixable: 'none',
+  // Only `async def` bodies are looked at.
+  textWords: ['async'],
   guide: { anchor: 'asyncio-support', title: 'Asyncio Support' },
   docs: {
     summary: 'a synchronous Session or Engine used inside `async def`',

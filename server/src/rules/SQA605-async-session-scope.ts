@@ -15,6 +15,8 @@ export const asyncSessionScope: Rule = {
   id: 'async-session-scope',
   tier: 'pitfall',
   fixable: 'none',
+  // AsyncSession and its factories are all imported from a `...ext.asyncio` module.
+  textWords: ['asyncio'],
   guide: { anchor: 'asyncio-support', title: 'Asyncio Support' },
   docs: {
     summary: 'an `AsyncSession` created outside `async with` and never closed',

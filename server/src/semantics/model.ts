@@ -73,6 +73,22 @@ const COLLECTED_TYPES = [
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 
+const wordPatterns = new Map<string, RegExp>();
+
+/** A global regex for the words as whole words (not inside longer names). */
+export function wordsPattern(words: readonly string[]): RegExp {
+  const key = words.join(' ');
+  let pattern = wordPatterns.get(key);
+  if (!pattern) {
+    const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${escaped.join('|')})(?![A-Za-z0-9_])`, 'g');
+    // Word lists are fixed by the rules and by module names: bounded, but keep the cache from growing without end.
+    if (wordPatterns.size > 5000) wordPatterns.clear();
+    wordPatterns.set(key, pattern);
+  }
+  return pattern;
+}
+
 /** What the rules know of one module: its nodes by type, its scopes and bindings. */
 export class ModuleModel {
   readonly root: Node;
@@ -196,8 +212,34 @@ export class ModuleModel {
    * rule needs when it knows what they must spell, without looking at the other statements.
    */
   nodesWithWords(type: string, words: Iterable<string>): Node[] {
-    if (!this.focus || this.materializedCount === this.units.length) return this.nodes(type);
+    if (this.materializedCount === this.units.length) {
+      // Every statement is looked at already: one scan of the text picks those that spell a word.
+      const spelling = this.unitsSpelling([...words]);
+      if (spelling.size === this.units.length) return this.nodes(type);
+      const result: Node[] = [];
+      for (const i of spelling) result.push(...(this.units[i].nodes!.get(type) ?? []));
+      return result;
+    }
+    if (!this.focus) return this.nodes(type);
     return [...this.eachNodeWithWords(type, words)];
+  }
+
+  private readonly spellingUnits = new Map<string, Set<number>>();
+
+  /** Top-level statements whose text spells one of the words as a whole word, in source order. */
+  unitsSpelling(words: readonly string[]): Set<number> {
+    const key = words.join(' ');
+    let units = this.spellingUnits.get(key);
+    if (units) return units;
+    units = new Set();
+    if (words.length > 0) {
+      for (const match of this.text.matchAll(wordsPattern(words))) {
+        const i = this.unitIndexAt(match.index!);
+        if (i !== undefined) units.add(i);
+      }
+    }
+    this.spellingUnits.set(key, units);
+    return units;
   }
 
   /** The same, statement by statement in source order, for callers that stop at the first match. */
@@ -229,11 +271,17 @@ export class ModuleModel {
 
   private descendantsInUnits(types: string | string[], wanted: string[], checkedOnly: boolean): Node[] {
     const result: Node[] = [];
+    let spelling: Set<number> | undefined;
     for (let i = 0; i < this.units.length; i++) {
       if (checkedOnly && this.focus && !this.focus.has(i)) continue;
       const unit = this.units[i];
-      const summary = unit.nodes ? this.summaryOf(i) : this.summaries[i];
-      if (summary && !wanted.some((w) => summary.words.has(w))) continue;
+      if (unit.nodes || unit.summary) {
+        spelling ??= this.unitsSpelling(wanted);
+        if (!spelling.has(i)) continue;
+      } else {
+        const summary = this.summaries[i];
+        if (summary && !wanted.some((w) => summary.words.has(w))) continue;
+      }
       for (const node of unit.node.descendantsOfType(types)) if (node) result.push(node);
     }
     return result;
