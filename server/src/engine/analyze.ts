@@ -1,5 +1,5 @@
 import type { Tree } from '../parse/parser';
-import { ModuleModel, syntaxErrorRanges, wordsPattern } from '../semantics/model';
+import { ModuleModel, syntaxErrorRanges } from '../semantics/model';
 import { RULES } from '../rules/index';
 import type { Finding, Fix, Rule } from '../rules/types';
 import type { ProjectModels } from '../semantics/projectModels';
@@ -62,7 +62,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
     if (skip?.has(rule.code)) continue;
     // Every SQLAlchemy name resolves through an import of it: a module without one has nothing to find.
     if (!model.usesSqlAlchemy && rule.needsSqlAlchemy !== false) continue;
-    if (rule.textWords && !spellsOneOf(model.text, rule.textWords)) continue;
+    if (rule.textWords && !model.spellsAnyOf(rule.textWords)) continue;
     rule.check({
       model,
       targetVersion,
@@ -82,13 +82,6 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
   return { findings, model, lines, stoppedBefore };
-}
-
-/** Whether the text has one of the words, as a whole word (not inside a longer name). */
-export function spellsOneOf(text: string, words: readonly string[]): boolean {
-  const pattern = wordsPattern(words);
-  pattern.lastIndex = 0;
-  return pattern.test(text);
 }
 
 /** An edit touches an error when it overlaps it, or inserts strictly inside it. */

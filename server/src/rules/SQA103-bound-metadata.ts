@@ -1,5 +1,5 @@
 import type { Fix, Rule } from './types';
-import { boundMetadata, boundMetadataWords } from '../semantics/boundMetadata';
+import { boundMetadata, boundMetadataWords, unbindPlan } from '../semantics/boundMetadata';
 import type { ModuleModel } from '../semantics/model';
 
 /**
@@ -31,10 +31,11 @@ export const boundMetadataRule: Rule = {
 
 function unbindFix(model: ModuleModel): Fix | undefined {
   const bound = boundMetadata(model);
-  if (bound.blockers.length > 0 || bound.uses.some((use) => !use.fix)) return undefined;
+  const plan = unbindPlan(model);
+  if (plan.blocked) return undefined;
   return {
     title: 'Remove the binding and pass the engine to each use',
     safety: 'review',
-    edits: [...bound.sites.map((s) => s.removal), ...bound.uses.map((u) => u.fix!)],
+    edits: [...bound.sites.map((s) => s.removal), ...plan.edits],
   };
 }

@@ -71,7 +71,7 @@ export interface Rule {
   onlyForTarget?: '2.0';
   /** False for rules that look at more than SQLAlchemy code (suppression comments, Pydantic models). */
   needsSqlAlchemy?: boolean;
-  /** Words of which the module's text must spell one (as a whole word) for the rule to find anything there. */
+  /** Identifiers of which the module's text must spell one (as a whole word) for the rule to find anything there. */
   textWords?: readonly string[];
   /**
    * Set when a finding depends on the whole module (one fix over every site and use), not on its

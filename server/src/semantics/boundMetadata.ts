@@ -25,9 +25,6 @@ export interface BindlessUse {
 
 export interface BoundMetadata {
   sites: BindSite[];
-  uses: BindlessUse[];
-  /** Code that needs the binding and that the fix cannot rewrite (implicit execution, bind-less sessions). */
-  blockers: Node[];
   /** Names assigned a bound MetaData (`metadata`) or a bound declarative base (`Base`), with the engine. */
   holders: Map<string, { engine: Node; declarative: boolean }>;
 }
@@ -53,7 +50,7 @@ function bindArgument(parts: CallParts): Node | undefined {
 }
 
 function collect(model: ModuleModel): BoundMetadata {
-  const result: BoundMetadata = { sites: [], uses: [], blockers: [], holders: new Map() };
+  const result: BoundMetadata = { sites: [], holders: new Map() };
   if (!model.usesSqlAlchemy) return result;
   /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
   const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
@@ -91,12 +88,57 @@ function collect(model: ModuleModel): BoundMetadata {
   }
   if (result.sites.length === 0) return result;
   result.holders = boundNames;
-  // Uses and blockers anywhere in the module: only the one fix over all of them needs these.
-  let everywhere: { uses: BindlessUse[]; blockers: Node[] } | undefined;
-  const all = () => (everywhere ??= collectUses(model, boundNames, model.nodesWithWords('call', bindUseWords(model))));
-  Object.defineProperty(result, 'uses', { get: () => all().uses });
-  Object.defineProperty(result, 'blockers', { get: () => all().blockers });
   return result;
+}
+
+/** What the one fix over the module needs of every use: the edits that pass the engine, and whether it can be offered. */
+export interface UnbindPlan {
+  edits: TextEdit[];
+  /** A use the fix cannot rewrite, or code that needs the binding (implicit execution, a bind-less session). */
+  blocked: boolean;
+}
+
+/** One statement's part of the plan, kept with its summary so that a later analysis of the same text can reuse it. */
+interface UnitPlan extends UnbindPlan {
+  /** The bound names and engines it was made for. */
+  key: string;
+  /** The statement's start then: the edits move with it. */
+  start: number;
+}
+
+const unitPlans = new WeakMap<object, UnitPlan>();
+const plans = new WeakMap<ModuleModel, UnbindPlan>();
+
+/**
+ * The plan over the whole module. Statements the rules do not check keep the part an earlier
+ * analysis made for them, as long as the bound names and engines are the same; what one statement
+ * contributes depends on its own text and on names whose changes re-check it.
+ */
+export function unbindPlan(model: ModuleModel): UnbindPlan {
+  let plan = plans.get(model);
+  if (plan) return plan;
+  const bound = boundMetadata(model);
+  const key = JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative]));
+  const words = bindUseWords(model);
+  plan = { edits: [], blocked: false };
+  for (let i = 0; i < model.unitCount; i++) {
+    const carried = model.carriedSummary(i);
+    const start = model.unitSpan(i).start;
+    const earlier = carried && !model.isUnitChecked(i) ? unitPlans.get(carried) : undefined;
+    let part: UnitPlan;
+    if (earlier && earlier.key === key) part = earlier;
+    else {
+      if (!model.unitSpells(i, words)) continue;
+      const { uses, blockers } = collectUses(model, bound.holders, model.unitNodes(i, 'call'));
+      part = { key, start, edits: uses.flatMap((use) => (use.fix ? [use.fix] : [])), blocked: blockers.length > 0 || uses.some((use) => !use.fix) };
+      unitPlans.set(carried ?? model.summaryOf(i), part);
+    }
+    const shift = start - part.start;
+    for (const edit of part.edits) plan.edits.push(shift === 0 ? edit : { start: edit.start + shift, end: edit.end + shift, newText: edit.newText });
+    plan.blocked ||= part.blocked;
+  }
+  plans.set(model, plan);
+  return plan;
 }
 
 /** `metadata` bound above, or `Base.metadata` of a bound declarative base. */
@@ -175,10 +217,10 @@ const usesCache = new WeakMap<ModuleModel, BindlessUse[]>();
 export function checkedBindlessUses(model: ModuleModel): BindlessUse[] {
   const bound = boundMetadata(model);
   if (bound.sites.length === 0) return [];
-  if (!model.hasFocus) return bound.uses;
   let uses = usesCache.get(model);
   if (!uses) {
-    uses = collectUses(model, bound.holders, model.checkedNodes('call')).uses;
+    const calls = model.hasFocus ? model.checkedNodes('call') : model.nodesWithWords('call', bindUseWords(model));
+    uses = collectUses(model, bound.holders, calls).uses;
     usesCache.set(model, uses);
   }
   return uses;

@@ -233,7 +233,10 @@ export class ModuleModel {
     if (units) return units;
     units = new Set();
     if (words.length > 0) {
-      for (const match of this.text.matchAll(wordsPattern(words))) {
+      const pattern = wordsPattern(words);
+      // The pattern is shared and global: start from the beginning whatever an earlier search left.
+      pattern.lastIndex = 0;
+      for (const match of this.text.matchAll(pattern)) {
         const i = this.unitIndexAt(match.index!);
         if (i !== undefined) units.add(i);
       }
@@ -333,6 +336,44 @@ export class ModuleModel {
       this.materialize(this.units[i]);
     }
     this.checked.clear();
+  }
+
+  /** Whether the rules check a top-level statement. */
+  isUnitChecked(i: number): boolean {
+    return !this.focus || this.focus.has(i);
+  }
+
+  /**
+   * The summary a later analysis will carry for a statement: the one given by an earlier analysis
+   * of the same text, else the one computed here (undefined when neither exists yet).
+   */
+  carriedSummary(i: number): UnitSummary | undefined {
+    return this.summaries[i] ?? this.units[i].summary;
+  }
+
+  /** Nodes of a collected type in one top-level statement (looked at on demand). */
+  unitNodes(i: number, type: string): Node[] {
+    return this.materialize(this.units[i]).get(type) ?? [];
+  }
+
+  /** Whether the module spells one of the words (as whole words): from statement summaries where they are known. */
+  spellsAnyOf(words: readonly string[]): boolean {
+    if (!this.focus) {
+      const pattern = wordsPattern(words);
+      pattern.lastIndex = 0;
+      return pattern.test(this.text);
+    }
+    for (let i = 0; i < this.units.length; i++) if (this.unitSpells(i, words)) return true;
+    return false;
+  }
+
+  /** Whether a top-level statement spells one of the words, from its summary or its text. */
+  unitSpells(i: number, words: readonly string[]): boolean {
+    const summary = this.carriedSummary(i);
+    if (summary) return words.some((w) => summary.words.has(w));
+    const pattern = wordsPattern(words);
+    pattern.lastIndex = 0;
+    return pattern.test(this.text.slice(this.units[i].start, this.units[i].end));
   }
 
   get focusSize(): number {
