@@ -1,3 +1,4 @@
+import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
 import type { LineIndex } from './lines';
 
@@ -21,9 +22,14 @@ export function suppressedCodes(commentText: string): string[] | undefined {
 export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
   const byLine = new Map<number, Set<string>>();
   let wholeFile = false;
-  if (!model.text.includes('sqla-upgrade')) return { byLine, wholeFile };
-  // Only comments that spell the tool's name can suppress anything.
-  for (const comment of model.nodesWithWords('comment', ['sqla'])) {
+  // Only comments that spell the tool's name can suppress anything: find the name in the text,
+  // then the comment there, without looking at any statement's nodes.
+  const comments = new Map<number, Node>();
+  for (let at = model.text.indexOf('sqla-upgrade'); at !== -1; at = model.text.indexOf('sqla-upgrade', at + 1)) {
+    const node = model.root.descendantForIndex(at);
+    if (node?.type === 'comment') comments.set(node.startIndex, node);
+  }
+  for (const comment of comments.values()) {
     if (FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
     const codes = suppressedCodes(comment.text);
     if (!codes) continue;

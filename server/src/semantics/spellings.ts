@@ -1,3 +1,4 @@
+import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
 
 /**
@@ -18,7 +19,13 @@ const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
 function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
   const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
   const words = new Set(lastParts);
-  for (const statement of model.nodesWithWords('import_from_statement', [...lastParts])) {
+  // Only `from m import X as Y` adds a spelling: statements spelling `as` and a last part.
+  const spelled = [...lastParts];
+  const statements: Node[] = [];
+  for (let i = 0; i < model.unitCount; i++) {
+    if (model.unitSpells(i, ['as']) && model.unitSpells(i, spelled)) statements.push(...model.unitNodes(i, 'import_from_statement'));
+  }
+  for (const statement of statements) {
     for (const name of statement.childrenForFieldName('name')) {
       if (name?.type !== 'aliased_import') continue;
       const alias = name.childForFieldName('alias')?.text;
