@@ -20,12 +20,25 @@ function addDefinition(outer: Node, definition: Node, parts: string[]): void {
     parts.push(outer.text);
     return;
   }
-  // Decorators, name, parameters or bases, return annotation.
-  parts.push(outer.text.slice(0, body.startIndex - outer.startIndex));
   if (definition.type === 'function_definition') {
-    addFunctionBody(body, parts);
+    // Decorators, name, return annotation, and the parameters what others see reads (a parameter
+    // an attribute or a return takes its value from); the names of the others are the body's own.
+    const bodyParts: string[] = [];
+    const read = addFunctionBody(body, bodyParts);
+    const parameters = definition.childForFieldName('parameters');
+    const head = outer.text.slice(0, body.startIndex - outer.startIndex);
+    if (!parameters) parts.push(head);
+    else {
+      const kept = parameters.namedChildren.filter((p): p is Node => !!p && (parameterName(p) === undefined || read.has(parameterName(p)!)));
+      const from = parameters.startIndex - outer.startIndex;
+      const to = parameters.endIndex - outer.startIndex;
+      parts.push(`${head.slice(0, from)}(${kept.map(visibleParameter).join(', ')}; ${parameters.namedChildCount})${head.slice(to)}`);
+    }
+    parts.push(...bodyParts);
     return;
   }
+  // Decorators, name, bases.
+  parts.push(outer.text.slice(0, body.startIndex - outer.startIndex));
   for (const statement of body.namedChildren) {
     if (!statement) continue;
     const inner = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
@@ -34,7 +47,27 @@ function addDefinition(outer: Node, definition: Node, parts: string[]): void {
   }
 }
 
-function addFunctionBody(body: Node, parts: string[]): void {
+/** What a kept parameter shows: its name and annotation (what a receiver's kind is read from), not its default. */
+function visibleParameter(parameter: Node): string {
+  const name = parameterName(parameter);
+  if (name === undefined) return parameter.text;
+  const annotation = parameter.childForFieldName('type');
+  return annotation ? `${name}: ${annotation.text}` : name;
+}
+
+/** The name a parameter binds; undefined for `*`, `/` and anything unusual (kept whole). */
+function parameterName(parameter: Node): string | undefined {
+  if (parameter.type === 'identifier') return parameter.text;
+  if (parameter.type === 'default_parameter' || parameter.type === 'typed_default_parameter') return parameter.childForFieldName('name')?.text ?? undefined;
+  if (parameter.type === 'typed_parameter' || parameter.type === 'list_splat_pattern' || parameter.type === 'dictionary_splat_pattern') {
+    const inner = parameter.namedChildren.find((n) => n?.type === 'identifier' || n?.type === 'list_splat_pattern' || n?.type === 'dictionary_splat_pattern');
+    return inner ? parameterName(inner) : undefined;
+  }
+  return undefined;
+}
+
+/** Adds what the body shows others; returns the words that text reads. */
+function addFunctionBody(body: Node, parts: string[]): Set<string> {
   const returns = body.descendantsOfType(['return_statement', 'yield', 'global_statement', 'nonlocal_statement']).filter((n): n is Node => !!n);
   const returned = new Set<string>();
   for (const statement of returns) {
@@ -58,6 +91,7 @@ function addFunctionBody(body: Node, parts: string[]): void {
     }
   }
   for (const assignment of assignments) if (assignment.used) parts.push(assignment.text);
+  return returned;
 }
 
 const WORDS = /[A-Za-z_][A-Za-z0-9_]*/g;
