@@ -5,7 +5,7 @@ import { ensureImported } from '../fix/imports';
 import { projectViewOf } from '../semantics/projectModels';
 import type { ClassKind, ClassRef, ProjectView } from '../semantics/projectView';
 import { classAssignments, type ClassAssignment, type FlaskDbTest } from '../semantics/declarative';
-import { moduleLevelClasses } from '../semantics/moduleStatements';
+import { classesOfUnit, moduleLevelClasses } from '../semantics/moduleStatements';
 import { MAPPED_CONTAINERS, type PythonType } from '../semantics/declarativeNames';
 
 /** A module-level class of this file that takes part in mapping. */
@@ -26,12 +26,16 @@ export function flaskTestOf(view: ProjectView): FlaskDbTest {
 
 const sitesCache = new WeakMap<ModuleModel, OrmClassSite[]>();
 
-/** Classes of this module that are bases, mapped classes or mixins of mapped classes. */
+/**
+ * Classes of this module that are bases, mapped classes or mixins of mapped classes, in the
+ * statements the rules check: what they report on (other classes are known through the view).
+ */
 export function ormClassSites(model: ModuleModel, view: ProjectView): OrmClassSite[] {
   const cached = sitesCache.get(model);
   if (cached) return cached;
   const sites: OrmClassSite[] = [];
-  for (const node of moduleLevelClasses(model)) {
+  const classes = model.hasFocus ? [...Array(model.unitCount).keys()].filter((i) => model.isUnitChecked(i)).flatMap((i) => classesOfUnit(model, i)) : moduleLevelClasses(model);
+  for (const node of classes) {
     const name = node.childForFieldName('name')?.text;
     const ref = name ? view.localClass(name) : undefined;
     // A later class of the same name replaces this one in the module; the index holds the later.

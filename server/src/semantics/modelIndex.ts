@@ -1,6 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
-import { moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
+import { COMPOUND_UNITS, classesOfUnit, moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
 import { FLASK_SQLALCHEMY } from './names';
 import { AS_DECLARATIVE, DECLARATIVE_BASE_CLASSES, DECLARATIVE_BASE_FACTORIES, REGISTRY_CLASSES, type PythonType } from './declarativeNames';
 import {
@@ -94,21 +94,11 @@ export interface ClassInfo {
 
 /** Extracts the ORM declarations of a module. */
 export function indexModule(model: ModuleModel, file: string): ModuleIndex {
+  if (model.hasFocus) return indexByStatement(model, file);
   const names = new Map<string, NameDef>();
   const classes = new Map<string, ClassInfo>();
-  const statements = moduleLevelStatements(model.root);
   // Later definitions win, as they do when the module runs.
-  for (const statement of statements) {
-    const node = statement.type === 'expression_statement' ? statement.namedChildren[0] : statement;
-    if (!node || model.isInError(node)) continue;
-    if (node.type === 'import_statement') indexImport(node, names);
-    else if (node.type === 'import_from_statement') indexImportFrom(node, names);
-    else if (node.type === 'assignment') indexAssignment(model, node, names);
-    else if (node.type === 'class_definition') {
-      const name = node.childForFieldName('name')?.text;
-      if (name) names.set(name, { kind: 'class', name });
-    }
-  }
+  for (const statement of moduleLevelStatements(model.root)) indexStatement(model, statement, names);
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
@@ -119,6 +109,93 @@ export function indexModule(model: ModuleModel, file: string): ModuleIndex {
   }
   return { file, names, classes };
 }
+
+/** What indexing reads and writes of the names so far. */
+type NameTable = Pick<Map<string, NameDef>, 'get' | 'set'>;
+
+function indexStatement(model: ModuleModel, statement: Node, names: NameTable): void {
+  const node = statement.type === 'expression_statement' ? statement.namedChildren[0] : statement;
+  if (!node || model.isInError(node)) return;
+  if (node.type === 'import_statement') indexImport(node, names);
+  else if (node.type === 'import_from_statement') indexImportFrom(node, names);
+  else if (node.type === 'assignment') indexAssignment(model, node, names);
+  else if (node.type === 'class_definition') {
+    const name = node.childForFieldName('name')?.text;
+    if (name) names.set(name, { kind: 'class', name });
+  }
+}
+
+/** One top-level statement's part of the index: the names it sets, in order, and its classes' facts relative to its start. */
+interface StatementIndex {
+  start: number;
+  names: Array<[string, NameDef]>;
+  /** The module's names the class facts were made with. */
+  context: string;
+  classes: ClassInfo[];
+}
+
+/** Parts by the statement summary an incremental analysis carries: same text, same part. */
+const statementIndexes = new WeakMap<object, StatementIndex>();
+
+function shiftClass(info: ClassInfo, by: number): ClassInfo {
+  return by === 0 ? info : { ...info, start: info.start + by, end: info.end + by, insertAt: info.insertAt + by };
+}
+
+/**
+ * The same index, statement by statement, for a model that checks some statements only: the
+ * others reuse what an earlier analysis found in them. What a statement sets depends on its own
+ * text and on imports (whose edits analyze the whole module) and, for a registry's
+ * `generate_base()`, on a name whose edit re-checks the statement.
+ */
+function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
+  const names = new Map<string, NameDef>();
+  const parts: Array<{ part: StatementIndex; fresh: boolean; unit: number }> = [];
+  for (let i = 0; i < model.unitCount; i++) {
+    const carried = model.carriedSummary(i);
+    const start = model.unitSpan(i).start;
+    const earlier = carried && !model.isUnitChecked(i) ? statementIndexes.get(carried) : undefined;
+    if (earlier) {
+      for (const [name, def] of earlier.names) names.set(name, def);
+      parts.push({ part: earlier, fresh: false, unit: i });
+      continue;
+    }
+    const unit = model.unitNode(i);
+    const set: Array<[string, NameDef]> = [];
+    const recording: NameTable = {
+      get: (name) => names.get(name),
+      set: (name, def) => {
+        names.set(name, def);
+        set.push([name, def]);
+        return names;
+      },
+    };
+    for (const statement of COMPOUND_UNITS.has(model.unitRange(i).type) ? moduleLevelStatements(unit) : [unit]) indexStatement(model, statement, recording);
+    parts.push({ part: { start, names: set, context: '', classes: [] }, fresh: true, unit: i });
+  }
+  const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
+  const imported = (name: string) => names.get(name)?.kind === 'import';
+  const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
+  const context = JSON.stringify([...names]);
+  const classes = new Map<string, ClassInfo>();
+  for (const { part, fresh, unit } of parts) {
+    const start = model.unitSpan(unit).start;
+    if (!fresh && part.context === context) {
+      for (const info of part.classes) classes.set(info.name, shiftClass(info, start - part.start));
+      continue;
+    }
+    const found: ClassInfo[] = [];
+    for (const cls of classesOfUnit(model, unit)) {
+      const info = cachedClassInfo(model, cls, context, () => indexClass(model, cls, names, isFlaskDb, localFlask));
+      if (info) {
+        classes.set(info.name, info);
+        found.push(info);
+      }
+    }
+    statementIndexes.set(model.carriedSummary(unit) ?? model.summaryOf(unit), { start, names: part.names, context, classes: found });
+  }
+  return { file, names, classes };
+}
+
 
 /** Class facts by class text and module names, positions relative to the class: an edit elsewhere reuses them. */
 const classInfoCache = new Map<string, ClassInfo | undefined>();
@@ -138,7 +215,7 @@ function cachedClassInfo(model: ModuleModel, cls: Node, context: string, compute
   return info;
 }
 
-function indexImport(statement: Node, names: Map<string, NameDef>): void {
+function indexImport(statement: Node, names: NameTable): void {
   for (const imported of statement.childrenForFieldName('name')) {
     if (imported?.type === 'aliased_import') {
       const alias = imported.childForFieldName('alias')?.text;
@@ -151,7 +228,7 @@ function indexImport(statement: Node, names: Map<string, NameDef>): void {
   }
 }
 
-function indexImportFrom(statement: Node, names: Map<string, NameDef>): void {
+function indexImportFrom(statement: Node, names: NameTable): void {
   const module = statement.childForFieldName('module_name')?.text.replace(/\s+/g, '');
   if (!module) return;
   for (const imported of statement.childrenForFieldName('name')) {
@@ -162,7 +239,7 @@ function indexImportFrom(statement: Node, names: Map<string, NameDef>): void {
   }
 }
 
-function indexAssignment(model: ModuleModel, assignment: Node, names: Map<string, NameDef>): void {
+function indexAssignment(model: ModuleModel, assignment: Node, names: NameTable): void {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
   if (left?.type !== 'identifier' || !right) return;
@@ -185,7 +262,7 @@ function indexAssignment(model: ModuleModel, assignment: Node, names: Map<string
   }
 }
 
-function isRegistry(model: ModuleModel, node: Node, names: Map<string, NameDef>): boolean {
+function isRegistry(model: ModuleModel, node: Node, names: NameTable): boolean {
   if (node.type === 'identifier') return names.get(node.text)?.kind === 'registry';
   if (node.type !== 'call') return false;
   const fn = node.childForFieldName('function');

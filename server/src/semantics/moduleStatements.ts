@@ -20,6 +20,19 @@ export function moduleLevelStatements(root: Node): Node[] {
   return result.sort((a, b) => a.startIndex - b.startIndex);
 }
 
+/** Top-level statements whose blocks hold more module-level statements. */
+export const COMPOUND_UNITS = new Set(['if_statement', 'try_statement', 'with_statement', 'for_statement', 'while_statement']);
+
+/** The module-level classes one top-level statement holds (itself, or classes in its blocks), outside parse errors. */
+export function classesOfUnit(model: ModuleModel, i: number): Node[] {
+  const type = model.unitRange(i).type;
+  if (type !== 'class_definition' && type !== 'decorated_definition' && !COMPOUND_UNITS.has(type)) return [];
+  const unit = model.unitNode(i);
+  return (COMPOUND_UNITS.has(type) ? moduleLevelStatements(unit) : [unit])
+    .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+    .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
+}
+
 const classesCache = new WeakMap<ModuleModel, Node[]>();
 
 /** The module-level classes of a module (decorated or not), outside parse errors. */
