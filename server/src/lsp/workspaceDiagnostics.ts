@@ -55,7 +55,7 @@ export class WorkspaceDiagnostics {
 
   async handle(params: WorkspaceDiagnosticParams, token: CancellationToken, progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined): Promise<WorkspaceDiagnosticReport> {
     // What the client holds, per file; kept current with what this request sends.
-    const held = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+    const held = new Map((params.previousResultIds ?? []).map((p) => [p.uri, p.value]));
     if (!progress) return { items: await this.collect(held, true, token) };
     let first = true;
     for (;;) {
