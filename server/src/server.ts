@@ -107,7 +107,6 @@ let refreshForced = false;
 function refreshIfStale(force = false): void {
   if (!pullDiagnostics) return;
   if (force) refreshForced = true;
-  void ready.then(({ workspaceDiagnostics }) => workspaceDiagnostics.changed());
   if (!refreshSupport || refreshTimer) return;
   refreshTimer = setTimeout(async () => {
     refreshTimer = undefined;
@@ -116,6 +115,17 @@ function refreshIfStale(force = false): void {
     refreshForced = false;
     if (stale) connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
   }, 100);
+}
+
+/** Closed files' findings (the scan's), their settings or the set of open files changed: open workspace pulls look again. */
+function workspaceChanged(): void {
+  if (pullDiagnostics) void ready.then(({ workspaceDiagnostics }) => workspaceDiagnostics.changed());
+}
+
+/** After something that changed closed files' findings and maybe the models open documents depend on. */
+function filesChanged(): void {
+  workspaceChanged();
+  refreshIfStale();
 }
 
 connection.onInitialize((params) => {
@@ -156,13 +166,13 @@ connection.onInitialized(async () => {
       service.generation++;
       refreshIfStale(true);
       await index.scan();
-      refreshIfStale();
+      filesChanged();
     });
   } catch {
     // The client does not send folder changes.
   }
   await index.scan();
-  refreshIfStale();
+  filesChanged();
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -170,8 +180,10 @@ connection.onDidChangeConfiguration(async () => {
   const { store, index } = await ready;
   for (const entry of store.all()) scheduleDiagnostics(entry.document.uri);
   refreshIfStale(true);
+  // Closed files' reports depend on the settings too, before the scan and after it.
+  workspaceChanged();
   await index.scan();
-  refreshIfStale();
+  filesChanged();
 });
 
 connection.onDidOpenTextDocument(async ({ textDocument }) => {
@@ -179,8 +191,6 @@ connection.onDidOpenTextDocument(async ({ textDocument }) => {
   store.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
   watch.moved(textDocument.uri);
   scheduleDiagnostics(textDocument.uri);
-  // An open file leaves the workspace report to the document pull.
-  refreshIfStale();
 });
 
 connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
@@ -211,7 +221,8 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
   } finally {
     if (closing.get(uri) === done) closing.delete(uri);
   }
-  refreshIfStale();
+  // The disk's text is back in the models and in the workspace report.
+  filesChanged();
 });
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -226,14 +237,14 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     }
     refreshIfStale(true);
     await index.scan();
-    refreshIfStale();
+    filesChanged();
     return;
   }
   for (const change of changes) {
     if (change.type === FileChangeType.Deleted) index.fileDeleted(change.uri);
     else await index.fileChanged(change.uri);
   }
-  refreshIfStale();
+  filesChanged();
 });
 
 /**
@@ -295,11 +306,11 @@ connection.onExecuteCommand(async (params, token) => {
 connection.onRequest(ProgressRequest.type, async () => (await ready).index.report());
 connection.onRequest(RescanRequest.type, async (token) => {
   settings.clear();
-  const { index, service } = await untilCancelled(ready, token);
-  service.generation++;
+  const { index } = await untilCancelled(ready, token);
   refreshIfStale(true);
+  workspaceChanged();
   // The scan is shared: a cancelled request stops waiting for it, the scan goes on.
-  const scan = index.scan().then(() => refreshIfStale());
+  const scan = index.scan().then(filesChanged);
   await untilCancelled(scan, token);
 });
 connection.onRequest(WorkspaceMigrationRequest.type, async (params, token) => {
