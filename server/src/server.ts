@@ -54,7 +54,11 @@ const ready = AnalysisEngine.create().then((engine) => {
 
 /** The workspace folder holding a file: the scan reads settings per folder, and so do closed files' reports. */
 function folderOf(uri: string): string | undefined {
-  return folderUris.find((folder) => uri.startsWith(folder.endsWith('/') ? folder : `${folder}/`));
+  const file = URI.parse(uri);
+  if (file.scheme !== 'file') return undefined;
+  // Spelled as the scan spells it, so that both share the settings cache.
+  const folder = folderUris.map((f) => URI.parse(f)).find((f) => f.scheme === 'file' && file.fsPath.startsWith(f.fsPath + path.sep));
+  return folder && URI.file(folder.fsPath).toString();
 }
 
 /** Pending diagnostics per URI: several quick edits publish once, for the newest version. */
@@ -268,11 +272,11 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   throwIfCancelled(token);
   const resultId = service.resultId(uri, fetched);
   if (!resultId) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  pulled.set(uri, service.dependencyKey(uri));
   if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
   const result = service.diagnosticsWith(uri, fetched);
   if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
   index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
-  pulled.set(uri, service.dependencyKey(uri));
   // This document's models may have changed other open documents' findings.
   refreshIfStale();
   return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
