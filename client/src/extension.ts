@@ -30,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
     synchronize: { configurationSection: 'sqlaUpgrade', fileEvents: [watcher, configWatcher] },
+    // The server offers pull diagnostics: pulled on open and on every change (the analysis is
+    // incremental), not again on save, and only for documents the selector above matches (Python).
+    diagnosticPullOptions: { onChange: true, onSave: false, onTabs: false },
   };
   client = new LanguageClient('sqlaUpgrade', 'SQLAlchemy Upgrade', serverOptions, clientOptions);
 

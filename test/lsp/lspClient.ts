@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection, type ResponseError,
+} from 'vscode-jsonrpc/node';
 
 export interface PublishedDiagnostics {
   uri: string;
@@ -13,6 +15,15 @@ export interface PublishedDiagnostics {
     source?: string;
     message: string;
   }>;
+}
+
+export type DocumentDiagnosticReport =
+  | { kind: 'full'; resultId?: string; items: PublishedDiagnostics['diagnostics'] }
+  | { kind: 'unchanged'; resultId: string };
+
+export interface CancellableRequest<T> {
+  result: Promise<{ value?: T; error?: ResponseError<unknown> }>;
+  cancel: () => void;
 }
 
 type Waiter = { match: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
@@ -32,6 +43,15 @@ export class LspTestClient {
   readonly progressChanged: unknown[] = [];
   /** `window/showMessage` texts. */
   readonly messages: string[] = [];
+  /** `$/logTrace` messages (sent once `setTrace` turned tracing on). */
+  readonly traces: string[] = [];
+  /** How often the server asked to pull diagnostics again (`workspace/diagnostic/refresh`). */
+  refreshRequests = 0;
+  /** While set, answers to `workspace/configuration` wait for it: the server is kept waiting for settings. */
+  configurationGate: Promise<void> | undefined;
+  /** Partial results (`$/progress` values) per partial result token of `requestWithPartials`. */
+  readonly partialResults = new Map<string, unknown[]>();
+  private partialTokens = 0;
 
   /** `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces the environment. */
   constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js'), options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}) {
@@ -47,11 +67,21 @@ export class LspTestClient {
       this.appliedEdits.push(params);
       return this.applyEditResponse;
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.configuration));
+    this.connection.onRequest('workspace/configuration', async (params: { items: unknown[] }) => {
+      await this.configurationGate;
+      return params.items.map(() => this.configuration);
+    });
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshRequests++;
+      return null;
+    });
+    this.connection.onNotification('$/logTrace', (params: { message: string }) => this.traces.push(params.message));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('$/progress', (params: { token: unknown; value: { kind: string; message?: string; percentage?: number } }) => {
-      this.progress.push(params.value);
+      const partial = typeof params.token === 'string' ? this.partialResults.get(params.token) : undefined;
+      if (partial) partial.push(params.value);
+      else this.progress.push(params.value);
     });
     this.connection.onNotification('sqlaUpgrade/progressChanged', (params: unknown) => this.progressChanged.push(params));
     this.connection.onNotification('window/logMessage', () => undefined);
@@ -59,14 +89,20 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}, workspaceFolders: Array<{ uri: string; name: string }> | null = null): Promise<{ capabilities: Record<string, unknown> }> {
+  /** `pullDiagnostics` declares `textDocument.diagnostic` and `workspace.diagnostics.refreshSupport`, as VS Code does. */
+  async initialize(
+    capabilities: Record<string, unknown> = {},
+    workspaceFolders: Array<{ uri: string; name: string }> | null = null,
+    options: { pullDiagnostics?: boolean } = {},
+  ): Promise<{ capabilities: Record<string, unknown> }> {
+    const pull = options.pullDiagnostics;
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
       workspaceFolders,
       capabilities: {
-        workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } },
-        textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } },
+        workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true }, ...(pull ? { diagnostics: { refreshSupport: true } } : {}) },
+        textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } }, ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}) },
         window: { workDoneProgress: true },
         ...capabilities,
       },
@@ -96,6 +132,34 @@ export class LspTestClient {
 
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest<T>(method, params);
+  }
+
+  /** A request the test can cancel (`$/cancelRequest`); `result` settles with the value or the server's error. */
+  cancellableRequest<T>(method: string, params: unknown): CancellableRequest<T> {
+    const source = new CancellationTokenSource();
+    const result = this.connection.sendRequest<T>(method, params, source.token).then(
+      (value) => ({ value }),
+      (error: ResponseError<unknown>) => ({ error }),
+    );
+    return { result, cancel: () => source.cancel() };
+  }
+
+  /** A request with a partial result token: its `$/progress` values collect in the returned array. */
+  requestWithPartials<T>(method: string, params: Record<string, unknown>): CancellableRequest<T> & { partials: unknown[] } {
+    const token = `partial-${++this.partialTokens}`;
+    const partials: unknown[] = [];
+    this.partialResults.set(token, partials);
+    return { partials, ...this.cancellableRequest<T>(method, { ...params, partialResultToken: token }) };
+  }
+
+  /** `textDocument/diagnostic` for one document. */
+  pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+    return this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+  }
+
+  /** Turns `$/logTrace` on, as an editor does for `sqlaUpgrade.trace.server`. */
+  setTrace(value: 'off' | 'messages' | 'verbose'): Promise<void> {
+    return this.connection.sendNotification('$/setTrace', { value });
   }
 
   /** The server's process id. */

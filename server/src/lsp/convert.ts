@@ -4,6 +4,7 @@ import { ruleByCode } from '../rules/index';
 import { defaultSeverity, guideUrl, type Finding, type TextEdit } from '../rules/types';
 import type { Settings } from './settings';
 import type { LineIndex } from '../engine/lines';
+import type { FindingSummary } from '../protocol';
 import { CONFIRMED_SUFFIX, RUNTIME_WARNING_CODE, RUNTIME_WARNING_ID, lineSpan, runtimeWarningMessage, type RuntimeWarning } from '../cli/runtimeWarnings';
 
 export const SOURCE = 'sqla-upgrade';
@@ -36,6 +37,22 @@ export function toDiagnostic(document: TextDocument, finding: Finding, settings:
     source: SOURCE,
     message: finding.message,
     data: { id: finding.id, fix: finding.fix ? finding.fix.safety : null },
+  };
+}
+
+/** A closed file's finding, kept as a summary by the workspace scan; undefined when the user turned the rule off. */
+export function summaryToDiagnostic(summary: FindingSummary, settings: Settings): Diagnostic | undefined {
+  const rule = ruleByCode(summary.code);
+  const level = settings.rules[summary.code] ?? (rule ? defaultSeverity(rule.tier) : 'warning');
+  if (level === 'off') return undefined;
+  return {
+    range: { start: { line: summary.line, character: summary.character }, end: { line: summary.endLine, character: summary.endCharacter } },
+    severity: SEVERITY[level],
+    code: summary.code,
+    codeDescription: rule ? { href: guideUrl(rule.guide) } : undefined,
+    source: SOURCE,
+    message: summary.message,
+    data: { id: summary.id, fix: summary.fix },
   };
 }
 

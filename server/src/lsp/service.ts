@@ -1,5 +1,5 @@
 import {
-  MessageType, ShowMessageNotification, CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover,
+  MessageType, ShowMessageNotification, CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover,
   type HoverParams, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { Node, Parser } from 'web-tree-sitter';
@@ -20,9 +20,14 @@ import type { Settings, SettingsCache } from './settings';
 import { summarize } from './workspace';
 import { projectOptions } from './projectOptions';
 import { URI } from 'vscode-uri';
+import { createHash, randomBytes } from 'crypto';
 import type { ProjectModels } from '../semantics/projectModels';
 import type { FindingSummary } from '../protocol';
+import { throwIfCancelled, untilCancelled } from './cancellation';
 import { findingRanges, runtimeWarningSuppressed, type RuntimeWarnings } from '../cli/runtimeWarnings';
+
+/** Tells this server process's result ids from those of an earlier one that the client may still hold. */
+const RUN_TAG = randomBytes(4).toString('hex');
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 export const MIGRATE_FILE_COMMAND = 'sqlaUpgrade.server.migrateFile';
@@ -33,6 +38,15 @@ interface CachedAnalysis {
   lines: LineIndex;
   usesSqlAlchemy: boolean;
   targetVersion: '1.4-compatible' | '2.0' | undefined;
+  /** `ProjectModels.changesOutside` when analyzed: the other files' models the findings saw. */
+  outside: number;
+}
+
+export interface DocumentDiagnostics {
+  version: number;
+  diagnostics: Diagnostic[];
+  summary: FindingSummary[];
+  usesSqlAlchemy: boolean;
 }
 
 interface FixAllData {
@@ -66,7 +80,21 @@ export class LanguageService {
   /** Whether the user's `sqlaUpgrade.exclude` globs leave this document out. */
   isExcluded: (uri: string, settings: Settings) => boolean = () => false;
   /** Warnings recorded while the program ran (`sqlaUpgrade/importRuntimeWarnings`). */
-  runtimeWarnings: RuntimeWarnings | undefined;
+  get runtimeWarnings(): RuntimeWarnings | undefined {
+    return this.recordedWarnings;
+  }
+  set runtimeWarnings(warnings: RuntimeWarnings | undefined) {
+    this.recordedWarnings = warnings;
+    this.generation++;
+  }
+  private recordedWarnings: RuntimeWarnings | undefined;
+  /**
+   * Counts changes that can change every document's findings without a new version or new
+   * settings (project config, recorded warnings, workspace folders); part of pull result ids.
+   */
+  generation = 0;
+  /** Where each analysis that actually ran is told (the server sends it as `$/logTrace`). */
+  trace: (message: string) => void = () => undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -75,12 +103,18 @@ export class LanguageService {
     private readonly settings: SettingsCache,
   ) {}
 
-  /** Findings of the document's current version (cached per version). */
-  analysis(entry: OpenDocument): CachedAnalysis {
+  /**
+   * Findings of the document's current version (cached per version). Diagnostics ask for
+   * `current` findings, which also have to have seen the other files' current models; hover and
+   * code actions take the cached ones of the same text, so that a background scan does not make
+   * every hover analyze again.
+   */
+  analysis(entry: OpenDocument, current = false): CachedAnalysis {
     const uri = entry.document.uri;
     const options = this.fileOptions(uri);
+    const outside = this.outsideChanges(options.filePath);
     const cached = this.analyses.get(uri);
-    if (cached && cached.version === entry.document.version && cached.targetVersion === options.targetVersion) return cached;
+    if (cached && cached.version === entry.document.version && cached.targetVersion === options.targetVersion && (!current || cached.outside === outside)) return cached;
     const text = entry.document.getText();
     // Huge, generated or minified documents are parsed (the store keeps a tree) but not analyzed.
     const skipped = skipReason(text, this.maxFileSizes.get(uri));
@@ -91,7 +125,6 @@ export class LanguageService {
       this.snapshots.delete(uri);
     } else {
       // Findings depend on the options and on the other files' models: either changing means a whole analysis.
-      const outside = options.filePath && this.models ? this.models.changesOutside(options.filePath) : 0;
       const key = JSON.stringify([options.targetVersion, [...(options.select ?? [])], [...(options.ignore ?? [])], outside]);
       const result = analyzeIncrementally(text, entry.tree, options, key, this.snapshots.get(uri));
       // An analysis cut short by its time budget is not a base for the next one.
@@ -100,14 +133,17 @@ export class LanguageService {
         this.reportSkipped(uri, `fully: its analysis ran past the time budget (rules from ${result.stoppedBefore} on did not run)`);
       } else this.snapshots.set(uri, result.snapshot);
       analysis = result;
+      this.trace(`analyzed ${uri} version ${entry.document.version} (${result.checkedUnits}/${result.totalUnits} statements)`);
     }
     const { lines, model } = analysis;
-    // Re-indexing this file's classes is needed only when an edit can have changed them.
-    if (options.filePath && this.models && analysis.definitionsChanged) this.models.update(options.filePath, model);
+    // Re-indexing this file's classes is needed only when an edit can have changed them, and not
+    // for the text indexed already: that would count as a change for every other open document,
+    // whose analysis again (same text) would count as one for this one, and so on.
+    if (options.filePath && this.models && analysis.definitionsChanged && this.models.textOf(options.filePath) !== text) this.models.update(options.filePath, model);
     // Fixes that edit other files need a multi-file edit; the editor's single-document actions leave them out.
     // (copies: the snapshot keeps what the analysis found).
     const findings = analysis.findings.map((f) => (f.fix?.externalEdits?.length ? { ...f, fix: undefined } : f));
-    const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy, targetVersion: options.targetVersion };
+    const fresh = { version: entry.document.version, findings, lines, usesSqlAlchemy: model.usesSqlAlchemy, targetVersion: options.targetVersion, outside };
     this.analyses.set(uri, fresh);
     return fresh;
   }
@@ -143,17 +179,42 @@ export class LanguageService {
     this.reportedSkips.delete(uri);
   }
 
-  async diagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[]; summary: FindingSummary[]; usesSqlAlchemy: boolean } | undefined> {
+  private outsideChanges(filePath: string | undefined): number {
+    return filePath && this.models ? this.models.changesOutside(filePath) : 0;
+  }
+
+  /**
+   * What a document's findings depend on besides its text and settings: the generation and the
+   * other files' models. The server asks the client to pull again when it changes.
+   */
+  dependencyKey(uri: string): string {
+    const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : undefined;
+    return `${this.generation}.${this.outsideChanges(filePath)}`;
+  }
+
+  /** The result id of a pull report: it changes whenever the document's diagnostics can. */
+  resultId(uri: string, settings: Settings): string | undefined {
     const entry = this.store.get(uri);
     if (!entry) return undefined;
+    const settingsHash = createHash('sha1').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
+    return `${RUN_TAG}:${entry.document.version}:${settingsHash}:${this.dependencyKey(uri)}`;
+  }
+
+  async diagnostics(uri: string): Promise<DocumentDiagnostics | undefined> {
+    if (!this.store.get(uri)) return undefined;
     const settings = await this.settings.get(uri);
     // The document may have moved on while settings were fetched; analyze what is current now.
+    return this.diagnosticsWith(uri, settings);
+  }
+
+  /** Diagnostics of the document's current version under settings the caller fetched. */
+  diagnosticsWith(uri: string, settings: Settings): DocumentDiagnostics | undefined {
     const current = this.store.get(uri);
     if (!current) return undefined;
     if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
     this.targetSettings.set(uri, settings.targetVersion);
     this.maxFileSizes.set(uri, settings.maxFileSizeMB);
-    const { findings, version, lines, usesSqlAlchemy } = this.analysis(current);
+    const { findings, version, lines, usesSqlAlchemy } = this.analysis(current, true);
     const runtime = this.runtimeMatch(uri, findings, lines);
     const diagnostics = findings
       .map((f, i) => {
@@ -196,11 +257,12 @@ export class LanguageService {
     };
   }
 
-  async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+  async codeActions(params: CodeActionParams, token?: CancellationToken): Promise<CodeAction[]> {
+    if (!this.store.get(params.textDocument.uri)) return [];
+    const settings = await untilCancelled(this.settings.get(params.textDocument.uri), token);
+    // Actions are for the text as it is now, which may have moved on while settings were fetched.
     const entry = this.store.get(params.textDocument.uri);
-    if (!entry) return [];
-    const settings = await this.settings.get(params.textDocument.uri);
-    if (!settings.enable) return [];
+    if (!entry || !settings.enable) return [];
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = [];
@@ -248,17 +310,20 @@ export class LanguageService {
   }
 
   /** Applies every safe fix (and review fixes when asked) to an open document, refusing stale versions. */
-  async migrateFile(args: MigrateFileArgs): Promise<MigrateFileResult> {
+  async migrateFile(args: MigrateFileArgs, token?: CancellationToken): Promise<MigrateFileResult> {
     const entry = this.store.get(args.uri);
     if (!entry) return { applied: false, fixes: 0, reason: 'document is not open' };
     if (args.version !== undefined && args.version !== entry.document.version) {
       return { applied: false, fixes: 0, reason: `document changed (version ${entry.document.version}, expected ${args.version})` };
     }
-    const settings: Settings = await this.settings.get(args.uri);
+    const settings: Settings = await untilCancelled(this.settings.get(args.uri), token);
+    // Nothing is applied for a cancelled request, nor for a version that moved on while settings were fetched.
+    if (entry !== this.store.get(args.uri)) return { applied: false, fixes: 0, reason: 'document changed' };
     const includeReview = args.includeReview ?? settings.fix.includeReview;
     const text = entry.document.getText();
     const result = fixAll(this.parser, text, { includeReview, ...this.fileOptions(args.uri), acceptExternal: () => false });
     if (result.text === text) return { applied: false, fixes: 0, reason: 'nothing to fix' };
+    throwIfCancelled(token);
     const edit = this.versionedEdit(entry, diffEdits(text, result.text));
     const response = await this.connection.workspace.applyEdit({ label: 'Migrate file to SQLAlchemy 2.0', edit });
     return { applied: response.applied, fixes: result.applied.length, reason: response.failureReason };

@@ -13,15 +13,17 @@ export interface Settings {
   exclude: string[];
   /** Larger files are reported once and not analyzed. */
   maxFileSizeMB: number;
+  /** `workspace: true` also reports closed files' findings to clients that pull diagnostics. */
+  diagnostics: { workspace: boolean };
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB };
+export const DEFAULT_SETTINGS: Settings = { enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, diagnostics: { workspace: false } };
 
 const LEVELS = new Set<RuleLevel>(['off', 'hint', 'info', 'warning', 'error']);
 
 /** Accepts only well-formed values; anything else falls back to the default. */
 export function normalizeSettings(raw: unknown): Settings {
-  const value = (raw ?? {}) as Partial<{ enable: unknown; targetVersion: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown>; exclude: unknown; maxFileSizeMB: unknown }>;
+  const value = (raw ?? {}) as Partial<{ enable: unknown; targetVersion: unknown; fix: { includeReview?: unknown }; rules: Record<string, unknown>; exclude: unknown; maxFileSizeMB: unknown; diagnostics: { workspace?: unknown } }>;
   const rules: Record<string, RuleLevel> = {};
   for (const [code, level] of Object.entries(value.rules ?? {})) {
     if (typeof level === 'string' && LEVELS.has(level as RuleLevel)) rules[code.toUpperCase()] = level as RuleLevel;
@@ -33,6 +35,7 @@ export function normalizeSettings(raw: unknown): Settings {
     rules,
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((g): g is string => typeof g === 'string') : [],
     maxFileSizeMB: typeof value.maxFileSizeMB === 'number' && value.maxFileSizeMB > 0 ? value.maxFileSizeMB : DEFAULT_MAX_FILE_SIZE_MB,
+    diagnostics: { workspace: value.diagnostics?.workspace === true },
   };
 }
 
