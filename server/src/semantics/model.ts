@@ -363,14 +363,22 @@ export class ModuleModel {
       pattern.lastIndex = 0;
       return pattern.test(this.text);
     }
-    for (let i = 0; i < this.units.length; i++) if (this.unitSpells(i, words)) return true;
+    for (let i = 0; i < this.units.length; i++) {
+      const summary = this.carriedSummary(i);
+      if (summary) {
+        for (const word of words) if (summary.words.has(word)) return true;
+      } else if (this.unitSpells(i, words)) return true;
+    }
     return false;
   }
 
   /** Whether a top-level statement spells one of the words, from its summary or its text. */
   unitSpells(i: number, words: readonly string[]): boolean {
     const summary = this.carriedSummary(i);
-    if (summary) return words.some((w) => summary.words.has(w));
+    if (summary) {
+      for (const word of words) if (summary.words.has(word)) return true;
+      return false;
+    }
     const pattern = wordsPattern(words);
     pattern.lastIndex = 0;
     return pattern.test(this.text.slice(this.units[i].start, this.units[i].end));
