@@ -189,6 +189,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
 
 function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
   const model = new ModuleModel(text, tree);
+  model.keepsSummaries = true;
   const analysis = analyzeModel(model, options);
   const units: UnitRecord[] = [];
   for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });

@@ -131,7 +131,7 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
       if (!model.unitSpells(i, words)) continue;
       const { uses, blockers } = collectUses(model, bound.holders, model.unitNodes(i, 'call'));
       part = { key, start, edits: uses.flatMap((use) => (use.fix ? [use.fix] : [])), blocked: blockers.length > 0 || uses.some((use) => !use.fix) };
-      unitPlans.set(carried ?? model.summaryOf(i), part);
+      if (model.storesStatementFacts) unitPlans.set(carried ?? model.summaryOf(i), part);
     }
     const shift = start - part.start;
     for (const edit of part.edits) plan.edits.push(shift === 0 ? edit : { start: edit.start + shift, end: edit.end + shift, newText: edit.newText });

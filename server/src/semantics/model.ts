@@ -356,20 +356,49 @@ export class ModuleModel {
     return this.materialize(this.units[i]).get(type) ?? [];
   }
 
-  /** Whether the module spells one of the words (as whole words): from statement summaries where they are known. */
-  spellsAnyOf(words: readonly string[]): boolean {
+  /**
+   * Set when the summaries of this model's statements will be kept for a later analysis (an
+   * editor's document): facts worth reusing are then stored with them.
+   */
+  keepsSummaries = false;
+
+  /** Whether facts of a statement should be stored with its summary for a later analysis. */
+  get storesStatementFacts(): boolean {
+    return this.keepsSummaries || !!this.focus;
+  }
+
+  private readonly spelledWords = new Map<string, Set<string>>();
+
+  /** Which of the words the module spells (as whole words): from statement summaries where they are known. */
+  wordsSpelled(words: readonly string[]): Set<string> {
+    const key = words.join(' ');
+    let found = this.spelledWords.get(key);
+    if (found) return found;
+    found = new Set();
+    const pattern = wordsPattern(words);
     if (!this.focus) {
-      const pattern = wordsPattern(words);
+      // One pass over the text for every word.
       pattern.lastIndex = 0;
-      return pattern.test(this.text);
+      for (const match of this.text.matchAll(pattern)) found.add(match[0]);
+    } else {
+      for (let i = 0; i < this.units.length && found.size < words.length; i++) {
+        const summary = this.carriedSummary(i);
+        if (summary) {
+          for (const word of words) if (summary.words.has(word)) found.add(word);
+          continue;
+        }
+        pattern.lastIndex = 0;
+        for (const match of this.text.slice(this.units[i].start, this.units[i].end).matchAll(pattern)) found.add(match[0]);
+      }
     }
-    for (let i = 0; i < this.units.length; i++) {
-      const summary = this.carriedSummary(i);
-      if (summary) {
-        for (const word of words) if (summary.words.has(word)) return true;
-      } else if (this.unitSpells(i, words)) return true;
-    }
-    return false;
+    this.spelledWords.set(key, found);
+    return found;
+  }
+
+  /** Whether the module spells one of the words (as whole words). */
+  spellsAnyOf(words: readonly string[]): boolean {
+    const found = this.wordsSpelled(words);
+    return words.some((word) => found.has(word));
   }
 
   /** Whether a top-level statement spells one of the words, from its summary or its text. */
