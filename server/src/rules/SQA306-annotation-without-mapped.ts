@@ -22,8 +22,11 @@ export const annotationWithoutMapped: Rule = {
   },
   check(context) {
     const { model } = context;
-    // Findings lie in class bodies: without a checked class there is nothing to index.
-    if (context.model.checkedNodes('class_definition').length === 0) return;
+    // Findings are annotated assignments with a value in class bodies: without one there is nothing to index.
+    const annotatedInClass = model.checkedNodes('assignment').some(
+      (a) => a.parent?.parent?.parent?.type === 'class_definition' && !!a.childForFieldName('type') && !!a.childForFieldName('right'),
+    );
+    if (!annotatedInClass) return;
     const view = viewOf(context);
     const isFlaskDb = flaskTestOf(view);
     for (const site of ormClassSites(model, view)) {
