@@ -4,8 +4,8 @@
  *
  * - One scan at a time: starting a scan (or cancelling one) drops the old scan's queued batches;
  *   results of its batches already in a worker are ignored.
- * - A worker that dies has the files it had not finished analyzed again, once on a fresh worker,
- *   then on the main thread: no file is lost.
+ * - A worker that dies has the files it had not finished analyzed again on a fresh worker; the
+ *   file it died on runs alone, and on the main thread if it kills a second worker: no file is lost.
  * - Workers are unref()ed: they never keep a process alive, so a script that awaits a scan and has
  *   nothing else pending keeps itself alive (say, with a timer). Idle workers end after `idleMs`.
  */
@@ -94,7 +94,7 @@ interface Batch {
   files: string[];
   settings: ScanSettings;
   remaining: Set<string>;
-  /** 0: first try; 1: re-run after a worker died with it. */
+  /** 0: first try; 1: the file a worker died on, run again alone. */
   attempt: number;
 }
 
@@ -290,19 +290,27 @@ export class ScanPool {
     this.crashes++;
     // A worker that never started, or workers that keep dying, leave the rest to the main thread.
     if (!slot.ready || this.crashes > 2 * this.size + 2) this.broken = true;
+    // A worker takes its batches in the order sent and their files in order: the first file not
+    // returned is the one it was on. That file is tried once more on its own; the rest go back as they were.
+    let current = true;
     for (const batch of slot.inFlight.values()) {
-      if (batch.run.cancelled || batch.remaining.size === 0) {
-        this.batchClosed(batch);
-        continue;
+      batch.run.open--;
+      if (batch.run.cancelled) continue;
+      const files = [...batch.remaining];
+      const part = (list: string[], attempt: number): Batch => {
+        batch.run.open++;
+        return { ...batch, id: this.nextBatch++, files: list, remaining: new Set(list), attempt };
+      };
+      const rest = current ? files.slice(1) : files;
+      if (rest.length > 0) this.queue.unshift(part(rest, batch.attempt));
+      if (current) {
+        const suspect = part([files[0]], batch.attempt + 1);
+        if (suspect.attempt > 1) this.toMainThread(suspect, suspect.files);
+        else this.queue.unshift(suspect);
       }
-      if (batch.attempt === 0 && !this.broken) {
-        // Each unfinished file on its own, so that a file that kills workers takes no other file with it.
-        batch.run.open--;
-        const retries = [...batch.remaining].map((file) => ({ ...batch, id: this.nextBatch++, files: [file], remaining: new Set([file]), attempt: 1 }));
-        batch.run.open += retries.length;
-        this.queue.unshift(...retries);
-      } else this.toMainThread(batch, [...batch.remaining]);
+      current = false;
     }
+    if (this.broken) for (const batch of this.queue.splice(0)) this.toMainThread(batch, [...batch.remaining]);
     this.dispatch();
   }
 
