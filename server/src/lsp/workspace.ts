@@ -23,7 +23,7 @@ export { summarize };
 const SCAN_NICENESS = 10;
 
 /** How long scanned files' indexes wait before they join the project's models. */
-const INDEX_FLUSH_MS = 1000;
+const INDEX_FLUSH_MS = 5000;
 
 function isExcluded(file: string, folder: string, settings: Settings): boolean {
   const relative = path.relative(folder, file).split(path.sep).join('/');
