@@ -7,13 +7,16 @@
  *                                      whole tree and, in process, for the edited document
  *   node dist/bench.js --no-lsp        skip the language-server latency measurement
  *
- * Measures parse-only time, cold scan time (parse + analyze) and, through the real language
- * server over JSON-RPC, the time from didChange to the diagnostics of that version on a
- * 5,000-line document. The last line printed is one JSON object with the figures.
+ * Measures parse-only time, cold scan time (parse + analyze) in process and through the scan
+ * worker pool (one worker, then one per core), and, through the real language server over
+ * JSON-RPC, the time from didChange to the diagnostics of that version on a 5,000-line and a
+ * 20,000-line document while the server scans the tree in the background, and the server's peak
+ * memory over a whole workspace scan. The last line printed is one JSON object with the figures.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { createPythonParser, parseText } from '../server/src/parse/parser';
 import { AnalysisEngine } from '../server/src/engine/engine';
@@ -25,6 +28,8 @@ import type { Rule } from '../server/src/rules/types';
 import { DocumentStore } from '../server/src/lsp/documents';
 import { countSyntaxErrors } from '../server/src/fix/fixAll';
 import type { Tree } from '../server/src/parse/parser';
+import { ScanPool, availableCores, type ScanGroup } from '../server/src/engine/scanPool';
+import type { ProgressReport } from '../server/src/protocol';
 import { LspTestClient, type PublishedDiagnostics } from '../test/lsp/lspClient';
 import { Rng, generateCorpus, generateEditModule, isPythonKeyword } from './benchCorpus';
 
@@ -33,8 +38,13 @@ const EDIT_SEED = 'sqla-upgrade bench edit module v1';
 const EDIT_COUNT = 200;
 const EDIT_WARMUP = 20;
 const EDIT_LINES = 5000;
+const EDIT_LINES_LARGE = 20000;
 const TARGET_RATIO = 2;
-const TARGET_EDIT_P95_MS = 15;
+const TARGET_ONE_WORKER_RATIO = 1.5;
+const TARGET_ALL_WORKERS_RATIO = 0.65;
+const TARGET_EDIT_P95_MS = 10;
+const TARGET_EDIT_P95_MS_LARGE = 25;
+const TARGET_PEAK_RSS_MB = 250;
 
 interface Source {
   file: string;
@@ -163,6 +173,40 @@ async function measureScans(sources: Source[]) {
   }
   parser.delete();
   return { parseRuns, scanRuns, findings, syntaxErrors, byCode };
+}
+
+/**
+ * Cold scans through the real worker pool: wall time from the first batch sent to the last
+ * result, after a warm-up scan that starts the workers. CPU time is the whole process's, all
+ * threads included.
+ */
+async function measurePool(sources: Source[], workers: number): Promise<{ runs: Run[]; findings: number; workers: number }> {
+  const pool = new ScanPool({ workers });
+  const settings = { rules: {}, targetVersion: '1.4-compatible', maxFileSizeMB: 2 };
+  const groups = (subset: Source[]): ScanGroup[] => [{ files: subset.map((s) => s.file), settings }];
+  // The workers are unref()ed: something must keep this process alive while it waits for them.
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    let findings = 0;
+    const scan = async (subset: Source[]): Promise<Run> => {
+      findings = 0;
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const outcome = await pool.scan(groups(subset), (result) => {
+        if (result.status === 'analyzed') findings += result.findings.length;
+      }).done;
+      const run = finish(start, cpu);
+      if (outcome.results !== subset.length) throw new Error(`the pool returned ${outcome.results} of ${subset.length} files`);
+      return run;
+    };
+    await scan(sources.slice(0, Math.max(workers * 8, Math.ceil(sources.length / 5))));
+    const started = pool.workers;
+    const runs = [await scan(sources), await scan(sources)];
+    return { runs, findings, workers: started };
+  } finally {
+    clearInterval(keepAlive);
+    pool.dispose();
+  }
 }
 
 type Timings = Map<string, number>;
@@ -354,11 +398,27 @@ class EditScript {
   }
 }
 
-async function measureEdits() {
-  const text = generateEditModule(EDIT_SEED, EDIT_LINES);
+function newServer(): LspTestClient {
   // SQLA_BENCH_SERVER_ARGS: node options for the server process (say, `--cpu-prof`), to see where its time goes.
   const serverArgs = process.env.SQLA_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
-  const client = new LspTestClient(path.join(__dirname, 'server.js'), { execArgv: serverArgs });
+  return new LspTestClient(path.join(__dirname, 'server.js'), { execArgv: serverArgs });
+}
+
+function workspaceFolders(folder: string) {
+  return [{ uri: pathToFileURL(folder).toString(), name: 'bench' }];
+}
+
+async function scanState(client: LspTestClient): Promise<ProgressReport['scan']> {
+  return (await client.request<ProgressReport>('sqlaUpgrade/progress', null)).scan;
+}
+
+/**
+ * Edit latency on a document of `lineCount` lines, through a fresh server whose workspace is
+ * `folder`: its cold scan runs in the background while the edits are timed.
+ */
+async function measureEdits(lineCount: number, folder: string) {
+  const text = generateEditModule(EDIT_SEED, lineCount);
+  const client = newServer();
   const uri = 'file:///bench/edited_module.py';
   // The server logs a failed analysis instead of publishing: stop at the first such error.
   let failed: ((error: Error) => void) | undefined;
@@ -371,11 +431,12 @@ async function measureEdits() {
       client.diagnosticsFor(uri, version, timeoutMs).then(resolve, reject);
     });
   try {
-    await client.initialize();
+    await client.initialize({}, workspaceFolders(folder));
     const openStart = performance.now();
     await client.open(uri, text, 1);
     const opened = await diagnosticsFor(1, 60000);
     const openMs = performance.now() - openStart;
+    const atStart = await scanState(client);
     const script = new EditScript(text, EDIT_SEED);
     const latencies: number[] = [];
     let diagnostics = opened.diagnostics.length;
@@ -391,7 +452,33 @@ async function measureEdits() {
       diagnostics = result.diagnostics.length;
       if (i >= EDIT_WARMUP) latencies.push(elapsed);
     }
-    return { lines: countLines(text), openMs, openDiagnostics: opened.diagnostics.length, diagnostics, latencies };
+    const atEnd = await scanState(client);
+    return { lines: countLines(text), openMs, openDiagnostics: opened.diagnostics.length, diagnostics, latencies, atStart, atEnd };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** VmHWM of a process: its peak resident set, in MB. */
+function peakRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+/** The server's peak memory over a whole workspace scan of `folder` (no document open). */
+async function measureScanMemory(folder: string): Promise<{ peakMb: number; seconds: number; files: number } | undefined> {
+  const client = newServer();
+  try {
+    if (!client.pid || !fs.existsSync(`/proc/${client.pid}/status`)) return undefined;
+    await client.initialize({}, workspaceFolders(folder));
+    const start = performance.now();
+    let state = await scanState(client);
+    while (state.total === 0 || state.running) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = await scanState(client);
+    }
+    return { peakMb: peakRss(client.pid), seconds: (performance.now() - start) / 1000, files: state.done };
   } finally {
     await client.shutdown();
   }
@@ -438,18 +525,42 @@ async function main(): Promise<void> {
     console.log(`  process CPU time per edit: ${edits.cpuPerEditMs.toFixed(2)} ms; syntax errors in the edit file after the last edit: ${edits.syntaxErrors}`);
   }
 
-  let editP50 = NaN;
-  let editP95 = NaN;
+  // Through the worker pool: one worker, then one per core (the language server leaves one core to its main thread).
+  const cores = availableCores();
+  const one = await measurePool(sources, 1);
+  const all = await measurePool(sources, cores);
+  const oneBest = Math.min(...one.runs.map((r) => r.wall));
+  const allBest = Math.min(...all.runs.map((r) => r.wall));
+  const oneRatio = oneBest / parseBest;
+  const allRatio = allBest / oneBest;
+  console.log(`pool, 1 worker:   ${describeRuns(one.runs)}  -> best ${seconds(oneBest)} (${Math.round(lines / (oneBest / 1000)).toLocaleString('en-US')} lines/s, ${one.findings.toLocaleString('en-US')} findings)`);
+  console.log(`pool, ${all.workers} workers:  ${describeRuns(all.runs)}  -> best ${seconds(allBest)} (${Math.round(lines / (allBest / 1000)).toLocaleString('en-US')} lines/s, ${all.findings.toLocaleString('en-US')} findings)`);
+  console.log(`1 worker/parse: ${oneRatio.toFixed(2)}x  (target <= ${TARGET_ONE_WORKER_RATIO}x: ${oneRatio <= TARGET_ONE_WORKER_RATIO ? 'met' : 'NOT met'})`);
+  console.log(`all/1 worker:   ${allRatio.toFixed(2)}x  (target <= ${TARGET_ALL_WORKERS_RATIO}x: ${allRatio <= TARGET_ALL_WORKERS_RATIO ? 'met' : 'NOT met'})`);
+
+  const editFigures = new Map<number, { p50: number; p95: number }>();
+  let peakRssMb = NaN;
   if (options.lsp) {
-    const edits = await measureEdits();
-    const sorted = [...edits.latencies].sort((a, b) => a - b);
-    editP50 = percentile(sorted, 50);
-    editP95 = percentile(sorted, 95);
-    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-    console.log(`edit file:   ${edits.lines} lines, ${edits.openDiagnostics} diagnostics on open (${edits.openMs.toFixed(0)} ms to first diagnostics), ${edits.diagnostics} after the last edit`);
-    console.log(`edit->diagnostics over ${sorted.length} edits (after ${EDIT_WARMUP} warm-up edits): p50 ${editP50.toFixed(2)} ms, p95 ${editP95.toFixed(2)} ms, mean ${mean.toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms  (target p95 <= ${TARGET_EDIT_P95_MS} ms: ${editP95 <= TARGET_EDIT_P95_MS ? 'met' : 'NOT met'})`);
+    for (const [editLines, target] of [[EDIT_LINES, TARGET_EDIT_P95_MS], [EDIT_LINES_LARGE, TARGET_EDIT_P95_MS_LARGE]] as const) {
+      const edits = await measureEdits(editLines, folder);
+      const sorted = [...edits.latencies].sort((a, b) => a - b);
+      const p50 = percentile(sorted, 50);
+      const p95 = percentile(sorted, 95);
+      editFigures.set(editLines, { p50, p95 });
+      const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+      const scan = (s: ProgressReport['scan']) => `${s.done}/${s.total} files${s.running ? '' : ' (finished)'}`;
+      console.log(`edit file:   ${edits.lines} lines, ${edits.openDiagnostics} diagnostics on open (${edits.openMs.toFixed(0)} ms to first diagnostics), ${edits.diagnostics} after the last edit`);
+      console.log(`  workspace scan in the background: ${scan(edits.atStart)} when the edits started, ${scan(edits.atEnd)} when they finished`);
+      console.log(`  edit->diagnostics over ${sorted.length} edits (after ${EDIT_WARMUP} warm-up edits): p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, mean ${mean.toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms  (target p95 <= ${target} ms: ${p95 <= target ? 'met' : 'NOT met'})`);
+    }
+    const memory = await measureScanMemory(folder);
+    if (memory) {
+      peakRssMb = memory.peakMb;
+      console.log(`server peak RSS over a workspace scan of ${memory.files} files (${memory.seconds.toFixed(1)} s): ${peakRssMb.toFixed(0)} MB  (target <= ${TARGET_PEAK_RSS_MB} MB: ${peakRssMb <= TARGET_PEAK_RSS_MB ? 'met' : 'NOT met'})`);
+    } else console.log('server peak RSS: not measured (no /proc)');
   }
 
+  const figure = (value: number | undefined, digits = 3) => (value === undefined || Number.isNaN(value) ? null : round(value, digits));
   console.log(`load average at the end: ${loadAverage()}`);
   console.log(JSON.stringify({
     files: sources.length,
@@ -459,8 +570,16 @@ async function main(): Promise<void> {
     parseOnlySeconds: round(parseBest / 1000, 4),
     coldScanSeconds: round(scanBest / 1000, 4),
     coldToParseRatio: round(ratio, 3),
-    editP50Ms: Number.isNaN(editP50) ? null : round(editP50, 3),
-    editP95Ms: Number.isNaN(editP95) ? null : round(editP95, 3),
+    editP50Ms: figure(editFigures.get(EDIT_LINES)?.p50),
+    editP95Ms: figure(editFigures.get(EDIT_LINES)?.p95),
+    coldScanSecondsOneWorker: round(oneBest / 1000, 4),
+    coldScanSecondsAllWorkers: round(allBest / 1000, 4),
+    workers: all.workers,
+    editP50Ms5k: figure(editFigures.get(EDIT_LINES)?.p50),
+    editP95Ms5k: figure(editFigures.get(EDIT_LINES)?.p95),
+    editP50Ms20k: figure(editFigures.get(EDIT_LINES_LARGE)?.p50),
+    editP95Ms20k: figure(editFigures.get(EDIT_LINES_LARGE)?.p95),
+    peakRssMb: figure(peakRssMb, 1),
   }));
 }
 

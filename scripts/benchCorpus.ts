@@ -1048,7 +1048,7 @@ export interface CorpusFile {
 }
 
 /** Files until `totalLines` is reached; each between `minLines` and `maxLines` long (roughly). */
-export function generateCorpus(seed: string, totalLines = 250_000, minLines = 200, maxLines = 800): CorpusFile[] {
+export function generateCorpus(seed: string, totalLines = 500_000, minLines = 200, maxLines = 800): CorpusFile[] {
   const rng = new Rng(seed);
   const files: CorpusFile[] = [];
   let lines = 0;

@@ -1,4 +1,4 @@
-// Bundles the language server, the CLI and the extension client, and ships the grammar WASM beside them.
+// Bundles the language server, its scan worker, the CLI and the extension client, and ships the grammar WASM beside them.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'fs';
 import { createRequire } from 'module';
@@ -22,6 +22,8 @@ const treeSitterCjs = {
 const common = { plugins: [treeSitterCjs], bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' }),
+  // The workers of the workspace scan: their own bundle, with the same patched web-tree-sitter.
+  esbuild.build({ ...common, entryPoints: { scanWorker: 'server/src/engine/scanWorker.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { bench: 'scripts/bench.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { docs: 'scripts/docs.ts' }, outdir: 'dist', sourcemap: false }),

@@ -4,14 +4,23 @@
 // file named by SQLA_GUARD_LOG, as one JSON line, and throws. The guard also writes one `loaded`
 // line on start, so that a test can tell a guarded process that tried nothing from one that ran
 // without the guard.
+//
+// One worker script is allowed: the project's own bundled scan worker (dist/scanWorker.js, by its
+// real path, never as `eval` code). Node preloads this file in worker threads too, so the guard
+// applies inside that worker as well; its `loaded` line carries the worker's threadId, and each
+// allowed start is recorded as a `worker` line.
 'use strict';
 const fs = require('fs');
+const path = require('path');
+const { fileURLToPath } = require('url');
 
 const LOG = process.env.SQLA_GUARD_LOG;
 if (!LOG) throw new Error('deny-network.js: set SQLA_GUARD_LOG to the file that records attempts');
 
+const workers = require('worker_threads');
+
 function record(entry) {
-  fs.appendFileSync(LOG, JSON.stringify({ pid: process.pid, ...entry }) + '\n');
+  fs.appendFileSync(LOG, JSON.stringify({ pid: process.pid, threadId: workers.threadId, ...entry }) + '\n');
 }
 
 function describe(args) {
@@ -55,10 +64,36 @@ replace(require('tls'), ['connect', 'createServer'], 'tls');
 replace(require('dgram'), ['createSocket'], 'dgram');
 replace(require('child_process'), ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], 'child_process');
 
-const workers = require('worker_threads');
-workers.Worker = class DeniedWorker {
-  constructor(...args) {
-    denied('worker_threads.Worker')(...args);
+const ALLOWED_WORKER = path.resolve(__dirname, '..', '..', 'dist', 'scanWorker.js');
+
+/** The real path of a worker's script, or undefined for anything but a file (code, data: URLs). */
+function workerScript(filename, options) {
+  if (options && options.eval) return undefined;
+  try {
+    if (filename instanceof URL) return filename.protocol === 'file:' ? fs.realpathSync(fileURLToPath(filename)) : undefined;
+    if (typeof filename === 'string' && !filename.startsWith('data:') && !filename.startsWith('file:')) return fs.realpathSync(filename);
+    if (typeof filename === 'string' && filename.startsWith('file:')) return fs.realpathSync(fileURLToPath(filename));
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function allowedWorker() {
+  try {
+    return fs.realpathSync(ALLOWED_WORKER);
+  } catch {
+    return undefined;
+  }
+}
+
+const RealWorker = workers.Worker;
+workers.Worker = class GuardedWorker extends RealWorker {
+  constructor(filename, options) {
+    const script = workerScript(filename, options);
+    if (script === undefined || script !== allowedWorker()) denied('worker_threads.Worker')(filename, options);
+    record({ kind: 'worker', script });
+    super(script, options);
   }
 };
 

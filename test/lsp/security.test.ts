@@ -15,10 +15,13 @@ import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const GUARD = path.join(ROOT, 'test', 'guards', 'deny-network.js');
+const SCAN_WORKER = path.join(ROOT, 'dist', 'scanWorker.js');
 
 interface GuardRecord {
   pid: number;
-  kind: 'loaded' | 'attempt';
+  threadId?: number;
+  kind: 'loaded' | 'attempt' | 'worker';
+  script?: string;
   api?: string;
   args?: string;
 }
@@ -132,6 +135,13 @@ after(() => {
 describe('the guard itself (positive controls)', () => {
   it('records and blocks a connection, a name lookup, an HTTP request, a subprocess and a worker', () => {
     const log = path.join(temp, 'control.jsonl');
+    // A worker script of its own, and the scan worker's name reached through a link: neither is the project's worker.
+    const foreign = path.join(temp, 'foreign-worker.js');
+    fs.writeFileSync(foreign, "require('net').connect(9, '127.0.0.1');\n");
+    const linkDir = path.join(temp, 'dist-link');
+    fs.mkdirSync(linkDir, { recursive: true });
+    const lookalike = path.join(linkDir, 'scanWorker.js');
+    if (!fs.existsSync(lookalike)) fs.symlinkSync(foreign, lookalike);
     const script = [
       "const tryIt = (f) => { try { f(); } catch { /* blocked */ } };",
       "tryIt(() => require('net').connect(9, '127.0.0.1'));",
@@ -140,14 +150,36 @@ describe('the guard itself (positive controls)', () => {
       "tryIt(() => require('https').get('https://example.invalid/'));",
       "tryIt(() => require('child_process').spawnSync('python3', ['-c', 'pass']));",
       "tryIt(() => new (require('worker_threads').Worker)('0', { eval: true }));",
+      `tryIt(() => new (require('worker_threads').Worker)(${JSON.stringify(foreign)}));`,
+      `tryIt(() => new (require('worker_threads').Worker)(${JSON.stringify(lookalike)}));`,
+      `tryIt(() => new (require('worker_threads').Worker)(${JSON.stringify(SCAN_WORKER)}, { eval: true }));`,
       "tryIt(() => require('dgram').createSocket('udp4'));",
     ].join('\n');
     const result = runNode(['-e', script], temp, log);
     assert.equal(result.status, 0, result.stderr);
     const records = readGuardLog(log);
     assert.deepEqual(records.filter((r) => r.kind === 'attempt').map((r) => r.api), [
-      'net.connect', 'net.Socket.prototype.connect', 'dns.lookup', 'https.get', 'child_process.spawnSync', 'worker_threads.Worker', 'dgram.createSocket',
+      'net.connect', 'net.Socket.prototype.connect', 'dns.lookup', 'https.get', 'child_process.spawnSync',
+      'worker_threads.Worker', 'worker_threads.Worker', 'worker_threads.Worker', 'worker_threads.Worker', 'dgram.createSocket',
     ]);
+    assert.equal(records.filter((r) => r.kind === 'worker').length, 0, 'no worker started');
+  });
+
+  it('lets the project\'s scan worker start, and guards it inside too', () => {
+    const log = path.join(temp, 'control-worker.jsonl');
+    // The scan worker starts: the start is recorded as allowed, and the guard runs inside the worker too.
+    const script = [
+      "const { Worker } = require('worker_threads');",
+      `const worker = new Worker(${JSON.stringify(SCAN_WORKER)}, { workerData: { seed: [], niceness: 0 } });`,
+      "worker.on('message', (m) => { if (m.type === 'ready') worker.terminate(); });",
+      "worker.on('error', (e) => { console.error(e); process.exitCode = 1; });",
+    ].join('\n');
+    const result = runNode(['-e', script], temp, log);
+    assert.equal(result.status, 0, result.stderr);
+    const records = readGuardLog(log).filter((r) => r.pid === result.pid);
+    assert.deepEqual(records.filter((r) => r.kind === 'worker').map((r) => r.script), [fs.realpathSync(SCAN_WORKER)]);
+    assert.ok(records.some((r) => r.kind === 'loaded' && (r.threadId ?? 0) > 0), 'the guard was loaded inside the worker');
+    assert.deepEqual(records.filter((r) => r.kind === 'attempt'), []);
   });
 
   it('the tripwire files leave their marker when Python runs them', { skip: !hasPython() && 'no python3' }, () => {
@@ -223,6 +255,10 @@ describe('the built language server reads files and nothing else', () => {
       await client.shutdown();
     }
     assert.deepEqual(attemptsOf(log, client.pid), []);
+    // The scan ran in the project's worker, with the guard loaded inside it.
+    const records = readGuardLog(log).filter((r) => r.pid === client.pid);
+    assert.ok(records.some((r) => r.kind === 'worker' && r.script === fs.realpathSync(SCAN_WORKER)), 'the scan started its worker');
+    assert.ok(records.some((r) => r.kind === 'loaded' && (r.threadId ?? 0) > 0), 'the guard was loaded inside the worker');
     assert.equal(fs.existsSync(marker), false, 'no Python file of the workspace ran');
   });
 

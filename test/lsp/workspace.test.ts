@@ -8,6 +8,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient } from './lspClient';
 import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/protocol';
 import { changedOnDisk, movedDocuments, sha256Hex } from '../../client/src/migrationCheck';
+import { generateCorpus } from '../../scripts/benchCorpus';
+import { createPythonParser, parseText } from '../../server/src/parse/parser';
+import { analyze } from '../../server/src/engine/analyze';
+import { summarize } from '../../server/src/engine/scanFile';
+import type { FindingSummary } from '../../server/src/protocol';
 
 const LEGACY_QUERY = 'from sqlalchemy.orm import Session\nfrom app.models import User\n\ndef find(session: Session):\n    return session.query(User).get(1)\n';
 const LEGACY_CORE = 'from sqlalchemy import select\n\nstmt = select([users.c.id])\n';
@@ -238,5 +243,71 @@ describe('Migrate Workspace never writes an edit computed from text that has cha
     const outcome = await applyAsTheExtension(result, new Map([[uriOf('editor.py'), 4]]));
     assert.deepEqual(outcome, { applied: false, changed: [uriOf('editor.py')] });
     for (const name of ['queries.py', 'core.py', 'bom.py']) assert.equal(fs.readFileSync(fileOf(name), 'utf8'), ORIGINAL[name], `${name} untouched`);
+  });
+});
+
+describe('a long workspace scan runs in the scan workers', () => {
+  let client: LspTestClient;
+  let folder: string;
+  const expected = new Map<string, { usesSqlAlchemy: boolean; findings: FindingSummary[] }>();
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-long-scan-'));
+    for (const file of generateCorpus('workspace scan in workers', 120000)) {
+      const target = path.join(folder, file.relativePath);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.text);
+    }
+    // What the single-thread analysis finds in each file: the report must say the same.
+    const parser = await createPythonParser();
+    for (const name of fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py'))) {
+      const file = path.join(folder, name);
+      const text = fs.readFileSync(file, 'utf8');
+      const tree = parseText(parser, text);
+      const analysis = analyze(text, tree, { filePath: file });
+      // As JSON carries it: no properties set to undefined.
+      const findings = JSON.parse(JSON.stringify(summarize(analysis.findings, analysis.lines, { rules: {} }))) as FindingSummary[];
+      expected.set(pathToFileURL(file).toString(), { usesSqlAlchemy: analysis.model.usesSqlAlchemy, findings });
+      tree.delete();
+    }
+    parser.delete();
+    client = new LspTestClient();
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('an open document gets its diagnostics, edit after edit, while the scan runs', async () => {
+    await client.initialize({}, [{ uri: pathToFileURL(folder).toString(), name: 'ws' }]);
+    await waitFor(async () => ((await client.request<ProgressReport>('sqlaUpgrade/progress', null)).scan.running ? true : undefined));
+    const uri = pathToFileURL(path.join(os.tmpdir(), 'sqla-long-scan-editor.py')).toString();
+    await client.open(uri, LEGACY_CORE);
+    assert.equal((await client.diagnosticsFor(uri, 1)).diagnostics.length, 1);
+    for (let version = 2; version <= 6; version++) {
+      const text = version % 2 === 0 ? MODERN : LEGACY_CORE;
+      await client.change(uri, version, [{ text }]);
+      assert.equal((await client.diagnosticsFor(uri, version)).diagnostics.length, version % 2 === 0 ? 0 : 1);
+    }
+    const { scan } = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+    assert.ok(scan.running && scan.done < scan.total, `the scan was still running (${scan.done}/${scan.total})`);
+  });
+
+  it('the finished scan reports, file by file, what the single-thread analysis finds', async () => {
+    const report = await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running ? r : undefined;
+    }, 120000);
+    assert.equal(report.scan.total, expected.size);
+    assert.equal(report.scan.done, expected.size);
+    const want = [...expected].filter(([, e]) => e.usesSqlAlchemy || e.findings.length > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+    // The editor's document is in the report too: compare the scanned files.
+    const got = report.files.filter((f) => expected.has(f.uri));
+    assert.deepEqual(got.map((f) => f.uri), want.map(([uri]) => uri));
+    for (const file of got) assert.deepEqual({ usesSqlAlchemy: file.usesSqlAlchemy, findings: file.findings }, expected.get(file.uri), file.uri);
+    assert.equal(report.findingsLeft - (report.files.find((f) => !expected.has(f.uri))?.findings.length ?? 0), want.reduce((n, [, e]) => n + e.findings.length, 0));
+    const kinds = client.progress.map((p) => p.kind);
+    assert.equal(kinds[kinds.length - 1], 'end');
+    assert.ok(kinds.filter((k) => k === 'report').length > 1, 'the progress was reported as files arrived');
   });
 });

@@ -7,39 +7,23 @@ import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
-import type { ProjectModels } from '../semantics/projectModels';
-import type { LineIndex } from '../engine/lines';
+import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
 import { collectPythonFiles, readSource } from '../cli/files';
-import { ruleByCode } from '../rules/index';
-import { guideStep, type Finding } from '../rules/types';
+import { summarize } from '../engine/scanFile';
+import { ScanPool, type FileResult, type ScanGroup, type ScanHandle } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
 import { ProgressChangedNotification } from '../protocol';
 import type { Settings, SettingsCache } from './settings';
 import { projectOptions } from './projectOptions';
 
-/** Findings kept in the summary form the progress view needs; never trees. */
-export function summarize(findings: Finding[], lines: LineIndex, settings: Settings): FindingSummary[] {
-  const result: FindingSummary[] = [];
-  for (const finding of findings) {
-    if (settings.rules[finding.code] === 'off') continue;
-    const start = lines.position(finding.start);
-    const end = lines.position(finding.end);
-    const rule = ruleByCode(finding.code);
-    result.push({
-      code: finding.code,
-      id: finding.id,
-      step: rule ? guideStep(rule) : 'removed-apis',
-      message: finding.message,
-      line: start.line,
-      character: start.character,
-      endLine: end.line,
-      endCharacter: end.character,
-      fix: finding.fix ? finding.fix.safety : null,
-      fixTitle: finding.fix?.title,
-    });
-  }
-  return result;
-}
+// Where the summaries are made (the scan workers make them too); kept importable from here.
+export { summarize };
+
+/** How far below the main thread the scan workers run (where the system lets a thread lower itself). */
+const SCAN_NICENESS = 10;
+
+/** How long scanned files' indexes wait before they join the project's models. */
+const INDEX_FLUSH_MS = 5000;
 
 function isExcluded(file: string, folder: string, settings: Settings): boolean {
   const relative = path.relative(folder, file).split(path.sep).join('/');
@@ -56,6 +40,10 @@ export class WorkspaceIndex {
   private scanState = { running: false, done: 0, total: 0 };
   private scanGeneration = 0;
   private notifyTimer: NodeJS.Timeout | undefined;
+  private running: ScanHandle | undefined;
+  private pendingIndexes: IndexEntry[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly pool: ScanPool;
 
   constructor(
     private readonly connection: Connection,
@@ -65,7 +53,13 @@ export class WorkspaceIndex {
     private readonly isOpen: (uri: string) => boolean,
     /** Mapped classes of the whole workspace, shared with the open-document analysis. */
     readonly models: ProjectModels,
-  ) {}
+    /** The workers of the cold scan; by default one per core. */
+    pool?: ScanPool,
+  ) {
+    // A fresh worker starts from the models known so far; a file a worker cannot finish is analyzed
+    // against them. The workers run below the main thread: an edit's diagnostics come before the scan.
+    this.pool = pool ?? new ScanPool({ seed: () => this.models.entries(), models, niceness: SCAN_NICENESS });
+  }
 
   setFolders(uris: string[]): void {
     this.folders = uris.map((u) => URI.parse(u)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
@@ -87,9 +81,15 @@ export class WorkspaceIndex {
     return this.files.get(uri);
   }
 
-  /** Scans every folder again; a scan already running is abandoned. */
+  /**
+   * Scans every folder again; a scan already running is abandoned. The files go to the worker
+   * pool; their results stream into the report as they arrive, so that the main thread stays free
+   * for the open documents.
+   */
   async scan(): Promise<void> {
     const generation = ++this.scanGeneration;
+    this.running?.cancel();
+    this.running = undefined;
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     const found: Array<{ file: string; folder: string; settings: Settings }> = [];
     for (const folder of this.folders) {
@@ -97,27 +97,80 @@ export class WorkspaceIndex {
       if (!settings.enable) continue;
       for (const file of collectPythonFiles([folder]).files) if (!isExcluded(file, folder, settings)) found.push({ file, folder, settings });
     }
+    if (generation !== this.scanGeneration) {
+      progress?.done();
+      return;
+    }
     const keep = new Set(found.map((f) => URI.file(f.file).toString()));
     for (const uri of this.files.keys()) if (!keep.has(uri) && !this.isOpen(uri)) this.files.delete(uri);
     this.scanState = { running: true, done: 0, total: found.length };
     progress?.begin('SQLAlchemy Upgrade: scanning', 0, `0/${found.length} files`, true);
-    let lastReport = Date.now();
+    // Files open in the editor are analyzed from its text: they count as done at once.
+    const groups = new Map<Settings, ScanGroup>();
     for (const { file, settings } of found) {
-      if (generation !== this.scanGeneration || progress?.token.isCancellationRequested) break;
-      const uri = URI.file(file).toString();
-      if (!this.isOpen(uri)) this.analyzeFromDisk(uri, file, settings);
+      if (this.isOpen(URI.file(file).toString())) {
+        this.scanState.done++;
+        continue;
+      }
+      let group = groups.get(settings);
+      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB } }));
+      group.files.push(file);
+    }
+    let lastReport = Date.now();
+    const handle = this.pool.scan([...groups.values()], (result) => {
+      this.received(result);
       this.scanState.done++;
       if (Date.now() - lastReport > 100) {
         lastReport = Date.now();
         progress?.report(Math.floor((100 * this.scanState.done) / Math.max(1, found.length)), `${this.scanState.done}/${found.length} files`);
         this.changed();
-        // Let edits and requests of open documents through between files.
-        await new Promise((resolve) => setImmediate(resolve));
       }
+    });
+    this.running = handle;
+    const cancelled = progress?.token.onCancellationRequested(() => handle.cancel());
+    await handle.done;
+    cancelled?.dispose();
+    this.flushIndexes();
+    if (generation === this.scanGeneration) {
+      this.scanState.running = false;
+      this.running = undefined;
     }
-    if (generation === this.scanGeneration) this.scanState.running = false;
     progress?.done();
     this.changed();
+  }
+
+  /** Ends the scan workers; the index answers from what it has. */
+  dispose(): void {
+    this.running?.cancel();
+    this.pool.dispose();
+    clearTimeout(this.notifyTimer);
+    clearTimeout(this.flushTimer);
+  }
+
+  /** One file's result from the pool. */
+  private received(result: FileResult): void {
+    const uri = URI.file(result.file).toString();
+    // Opened while the scan ran: the editor's text wins.
+    if (this.isOpen(uri)) return;
+    if (result.status === 'skipped') {
+      this.files.delete(uri);
+      return;
+    }
+    this.files.set(uri, { uri, usesSqlAlchemy: result.usesSqlAlchemy, findings: result.findings });
+    this.pendingIndexes.push({ file: result.file, index: result.index, digest: result.digest });
+    this.flushTimer ??= setTimeout(() => this.flushIndexes(), INDEX_FLUSH_MS);
+  }
+
+  /**
+   * The scanned files' classes join the project's models in batches: every change of the models
+   * makes an open document's next analysis a whole one instead of an incremental one.
+   */
+  private flushIndexes(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingIndexes.length === 0) return;
+    this.models.storeIndexes(this.pendingIndexes);
+    this.pendingIndexes = [];
   }
 
   /** A file changed on disk (or was created): analyze it unless the editor holds it. */
@@ -135,7 +188,10 @@ export class WorkspaceIndex {
 
   fileDeleted(uri: string): void {
     const parsed = URI.parse(uri);
-    if (parsed.scheme === 'file') this.models.remove(parsed.fsPath);
+    if (parsed.scheme === 'file') {
+      this.models.remove(parsed.fsPath);
+      this.pool.forget(parsed.fsPath);
+    }
     if (this.files.delete(uri)) this.changed();
   }
 
@@ -180,6 +236,7 @@ export class WorkspaceIndex {
       const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models: this.models });
       // The mapped classes of every file feed the cross-file answers (relationship sides, column types).
       this.models.update(file, analysis.model);
+      this.pool.share({ file, index: moduleIndexOf(analysis.model, path.resolve(file)), digest: textDigest(source.text) });
       this.files.set(uri, { uri, usesSqlAlchemy: analysis.model.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
     } finally {
       tree.delete();

@@ -1,13 +1,29 @@
 import * as path from 'path';
+import { createHash } from 'crypto';
 import type { Parser } from 'web-tree-sitter';
 import { parseText } from '../parse/parser';
+import { readSource } from '../cli/files';
 import { ModuleModel } from './model';
 import { indexModule, type ModuleIndex } from './modelIndex';
 import { ProjectView, snakeCase } from './projectView';
 
 interface StoredModule {
   index: ModuleIndex;
-  text: string;
+  /** Kept for files indexed from a text in hand; a file indexed elsewhere (a scan worker) keeps its digest only. */
+  text?: string;
+  digest?: string;
+}
+
+/** One file's index computed elsewhere (say, in a scan worker), with the digest of the text it was computed from. */
+export interface IndexEntry {
+  file: string;
+  index: ModuleIndex;
+  digest: string;
+}
+
+/** A short fingerprint of a file's text: enough to tell whether the file on disk is still what was indexed. */
+export function textDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /** How many trailing path parts a file's dotted module names may have (`app.models` for `src/app/models.py`). */
@@ -44,22 +60,53 @@ export class ProjectModels {
     }
   }
 
+  /**
+   * Stores indexes computed elsewhere, without their texts (a closed file's text is read again
+   * from disk when an edit needs it). The whole batch counts as one change, so that an open
+   * document re-analyzed while a scan streams in is not analyzed from scratch for every file.
+   */
+  storeIndexes(entries: Iterable<IndexEntry>): void {
+    let any = false;
+    for (const { file: filePath, index, digest } of entries) {
+      const file = path.resolve(filePath);
+      this.unlink(file);
+      this.link(file, { index, digest });
+      any = true;
+    }
+    if (any) this.totalChanges++;
+  }
+
+  /** Every stored index with the digest of its text: what a fresh scan worker starts from. */
+  entries(): IndexEntry[] {
+    const result: IndexEntry[] = [];
+    for (const [file, stored] of this.modules) {
+      stored.digest ??= stored.text === undefined ? undefined : textDigest(stored.text);
+      if (stored.digest !== undefined) result.push({ file, index: stored.index, digest: stored.digest });
+    }
+    return result;
+  }
+
   remove(filePath: string): void {
     const file = path.resolve(filePath);
-    const stored = this.modules.get(file);
-    if (!stored) return;
+    if (!this.modules.has(file)) return;
     this.countChange(file);
-    this.modules.delete(file);
-    for (const [map, keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
+    this.unlink(file);
   }
 
   has(filePath: string): boolean {
     return this.modules.has(path.resolve(filePath));
   }
 
-  /** The text a file was indexed from: edits to that file are offsets into it. */
+  /**
+   * The text a file was indexed from: edits to that file are offsets into it. For an index stored
+   * without its text, the file on disk, if it still has the digest; undefined when it changed since.
+   */
   textOf(filePath: string): string | undefined {
-    return this.modules.get(path.resolve(filePath))?.text;
+    const stored = this.modules.get(path.resolve(filePath));
+    if (!stored) return undefined;
+    if (stored.text !== undefined || stored.digest === undefined) return stored.text;
+    const { text } = readSource(path.resolve(filePath));
+    return text !== undefined && textDigest(text) === stored.digest ? text : undefined;
   }
 
   indexOf(filePath: string): ModuleIndex | undefined {
@@ -118,14 +165,25 @@ export class ProjectModels {
   private store(file: string, index: ModuleIndex, text: string): void {
     this.remove(file);
     this.countChange(file);
-    this.modules.set(file, { index, text });
-    for (const [map, keys] of this.keysOf(file, index)) {
+    this.link(file, { index, text });
+  }
+
+  private link(file: string, stored: StoredModule): void {
+    this.modules.set(file, stored);
+    for (const [map, keys] of this.keysOf(file, stored.index)) {
       for (const key of keys) {
         let files = map.get(key);
         if (!files) map.set(key, (files = new Set()));
         files.add(file);
       }
     }
+  }
+
+  private unlink(file: string): void {
+    const stored = this.modules.get(file);
+    if (!stored) return;
+    this.modules.delete(file);
+    for (const [map, keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
   }
 
   private keysOf(file: string, index: ModuleIndex): Array<[Map<string, Set<string>>, string[]]> {
@@ -180,7 +238,7 @@ export function projectViewOf(model: ModuleModel, models?: ProjectModels, filePa
 const indexes = new WeakMap<ModuleModel, { file: string; index: ModuleIndex }>();
 
 /** The module's index, made once per model: the rules' view and the project's copy share it. */
-function moduleIndexOf(model: ModuleModel, file: string): ModuleIndex {
+export function moduleIndexOf(model: ModuleModel, file: string): ModuleIndex {
   const cached = indexes.get(model);
   if (cached && cached.file === file) return cached.index;
   const index = indexModule(model, file);
