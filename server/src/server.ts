@@ -354,4 +354,7 @@ connection.onRequest(ReportRequest.type, async ({ format }, token) => {
   return formatMarkdown(findings, report);
 });
 
+// Scan workers end with the server.
+connection.onShutdown(async () => (await ready).index.dispose());
+
 connection.listen();

@@ -198,7 +198,7 @@ export class WorkspaceIndex {
   /** The findings of an open document's current text. */
   updateOpen(uri: string, findings: FindingSummary[], usesSqlAlchemy: boolean): void {
     const before = this.files.get(uri);
-    if (before && JSON.stringify(before.findings) === JSON.stringify(findings) && before.usesSqlAlchemy === usesSqlAlchemy) return;
+    if (before && before.usesSqlAlchemy === usesSqlAlchemy && sameSummaries(before.findings, findings)) return;
     this.files.set(uri, { uri, usesSqlAlchemy, findings });
     this.changed();
   }
@@ -265,4 +265,16 @@ export function readFileText(uri: string): string | undefined {
   const parsed = URI.parse(uri);
   if (parsed.scheme !== 'file' || !fs.existsSync(parsed.fsPath)) return undefined;
   return readSource(parsed.fsPath).text;
+}
+
+/** Field by field: this runs after every edit of an open document, on hundreds of findings. */
+function sameSummaries(a: FindingSummary[], b: FindingSummary[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.line !== y.line || x.character !== y.character || x.endLine !== y.endLine || x.endCharacter !== y.endCharacter) return false;
+    if (x.code !== y.code || x.id !== y.id || x.step !== y.step || x.message !== y.message || x.fix !== y.fix || x.fixTitle !== y.fixTitle) return false;
+  }
+  return true;
 }
