@@ -142,6 +142,7 @@ export class ModuleModel {
     const model = new ModuleModel(text, tree, true);
     for (let i = 0; i < model.units.length; i++) model.focus!.add(i);
     model.sqlAlchemyUse = false;
+    model.lazyWhole = true;
     return model;
   }
 
@@ -362,9 +363,12 @@ export class ModuleModel {
    */
   keepsSummaries = false;
 
+  /** A whole-module model that looks at statements on demand (not an edit's focus). */
+  private lazyWhole = false;
+
   /** Whether facts of a statement should be stored with its summary for a later analysis. */
   get storesStatementFacts(): boolean {
-    return this.keepsSummaries || !!this.focus;
+    return this.keepsSummaries || (!!this.focus && !this.lazyWhole);
   }
 
   private readonly spelledWords = new Map<string, Set<string>>();

@@ -94,7 +94,7 @@ export interface ClassInfo {
 
 /** Extracts the ORM declarations of a module. */
 export function indexModule(model: ModuleModel, file: string): ModuleIndex {
-  if (model.hasFocus) return indexByStatement(model, file);
+  if (model.hasFocus && model.storesStatementFacts) return indexByStatement(model, file);
   const names = new Map<string, NameDef>();
   const classes = new Map<string, ClassInfo>();
   // Later definitions win, as they do when the module runs.
