@@ -52,7 +52,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const old = previous.text;
   const { prefix, suffix } = commonEnds(old, text);
   const delta = text.length - old.length;
-  const lineStart = Math.max(text.lastIndexOf('\n', prefix - 1), text.lastIndexOf('\r', prefix - 1)) + 1;
+  const lineStart = lineStartBefore(text, prefix);
   const newBound = lineEndFrom(text, text.length - suffix);
   const oldBound = newBound - delta;
   const changedText = old.slice(lineStart, oldBound) + '\n' + text.slice(lineStart, newBound);
@@ -120,19 +120,27 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
 
   // Statements that name one of them are checked again; what they define changes in turn, unless
   // they are definitions whose interface does not name it.
-  for (let grew = names.size > 0; grew; ) {
-    grew = false;
+  // Each round looks for the names the last one added: the statements it passes over spell none of
+  // the earlier ones, or were checked again already without their interface naming them ("quiet").
+  const quiet = new Set<number>();
+  for (let pending = [...names]; pending.length > 0; ) {
+    const added: string[] = [];
     for (let i = 0; i < unitCount; i++) {
-      if (affected.has(i)) continue;
+      if (affected.has(i) && !quiet.has(i)) continue;
       const summary = summaries[i]!;
       let used: string[] | undefined;
-      for (const name of names) if (summary.words.has(name)) (used ??= []).push(name);
+      for (const name of pending) if (summary.words.has(name)) (used ??= []).push(name);
       if (!used) continue;
       affected.add(i);
       const ownInterface = interfaceOfUnit(model, i, summary);
-      if (ownInterface !== undefined && !used.some((name) => new RegExp(`\\b${name}\\b`).test(ownInterface))) continue;
-      for (const name of summary.exports) if (!names.has(name)) { names.add(name); grew = true; }
+      if (ownInterface !== undefined && !used.some((name) => new RegExp(`\\b${name}\\b`).test(ownInterface))) {
+        quiet.add(i);
+        continue;
+      }
+      quiet.delete(i);
+      for (const name of summary.exports) if (!names.has(name)) { names.add(name); added.push(name); }
     }
+    pending = added;
     if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
   }
 
@@ -194,6 +202,15 @@ function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: str
   const units: UnitRecord[] = [];
   for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
   return { ...analysis, snapshot: { text, key, units, findings: analysis.findings }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
+}
+
+/** The start of the line holding `offset - 1`: after the last `\n` or `\r` before `offset`, found without scanning the text before that line. */
+function lineStartBefore(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i + 1;
+  }
+  return 0;
 }
 
 /** The end of the line holding `offset` (the offset of its line break, or the end of the text). */
