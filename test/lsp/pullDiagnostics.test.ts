@@ -6,18 +6,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspTestClient, type DocumentDiagnosticReport, type PublishedDiagnostics } from './lspClient';
 import type { ProgressReport } from '../../server/src/protocol';
+import { LEGACY } from './samples';
 
-const LEGACY = [
-  'from sqlalchemy import create_engine',
-  'from sqlalchemy.orm import Session',
-  '',
-  'engine = create_engine("sqlite://")',
-  'session = Session(engine)',
-  'user = session.query(User).get(5)',
-  'users = session.query(User).filter(User.id > 1).all()',
-  'engine.execute("DELETE FROM users")',
-  '',
-].join('\n');
 const LEGACY_CORE = 'from sqlalchemy import select\n\nstmt = select([users.c.id])\n';
 const MODERN = 'from sqlalchemy import select\n\nstmt = select(users.c.id)\n';
 

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient } from './lspClient';
+import { LEGACY } from './samples';
 
 interface LspTextEdit {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -19,17 +20,6 @@ interface CodeAction {
   diagnostics?: unknown[];
 }
 
-const LEGACY = [
-  'from sqlalchemy import create_engine',
-  'from sqlalchemy.orm import Session',
-  '',
-  'engine = create_engine("sqlite://")',
-  'session = Session(engine)',
-  'user = session.query(User).get(5)',
-  'users = session.query(User).filter(User.id > 1).all()',
-  'engine.execute("DELETE FROM users")',
-  '',
-].join('\n');
 
 function applyEdit(text: string, edit: VersionedEdit): string {
   const document = TextDocument.create('file:///x.py', 'python', 1, text);
