@@ -5,7 +5,7 @@ import { ensureImported } from '../fix/imports';
 import { projectViewOf } from '../semantics/projectModels';
 import type { ClassKind, ClassRef, ProjectView } from '../semantics/projectView';
 import { classAssignments, type ClassAssignment, type FlaskDbTest } from '../semantics/declarative';
-import { classesOfUnit, moduleLevelClasses } from '../semantics/moduleStatements';
+import { classesOfUnit } from '../semantics/moduleStatements';
 import { MAPPED_CONTAINERS, type PythonType } from '../semantics/declarativeNames';
 
 /** A module-level class of this file that takes part in mapping. */
@@ -34,7 +34,8 @@ export function ormClassSites(model: ModuleModel, view: ProjectView): OrmClassSi
   const cached = sitesCache.get(model);
   if (cached) return cached;
   const sites: OrmClassSite[] = [];
-  const classes = model.hasFocus ? [...Array(model.unitCount).keys()].filter((i) => model.isUnitChecked(i)).flatMap((i) => classesOfUnit(model, i)) : moduleLevelClasses(model);
+  const classes: Node[] = [];
+  for (let i = 0; i < model.unitCount; i++) if (model.isUnitChecked(i)) classes.push(...classesOfUnit(model, i));
   for (const node of classes) {
     const name = node.childForFieldName('name')?.text;
     const ref = name ? view.localClass(name) : undefined;

@@ -198,16 +198,6 @@ export class ModuleModel {
     return list;
   }
 
-  /** Descendants of other types (not collected up front) in the statements the rules check. */
-  checkedDescendants(types: string | string[]): Node[] {
-    if (!this.focus) return this.root.descendantsOfType(types).filter((n): n is Node => !!n);
-    const result: Node[] = [];
-    for (const i of [...this.focus].sort((a, b) => a - b)) {
-      for (const node of this.units[i].node.descendantsOfType(types)) if (node) result.push(node);
-    }
-    return result;
-  }
-
   /**
    * Nodes of a type in the statements whose text has one of the words: the module-wide nodes a
    * rule needs when it knows what they must spell, without looking at the other statements.
@@ -397,12 +387,6 @@ export class ModuleModel {
     }
     this.spelledWords.set(key, found);
     return found;
-  }
-
-  /** Whether the module spells one of the words (as whole words). */
-  spellsAnyOf(words: readonly string[]): boolean {
-    const found = this.wordsSpelled(words);
-    return words.some((word) => found.has(word));
   }
 
   /** Whether a top-level statement spells one of the words, from its summary or its text. */

@@ -39,9 +39,8 @@ const classesCache = new WeakMap<ModuleModel, Node[]>();
 export function moduleLevelClasses(model: ModuleModel): Node[] {
   let classes = classesCache.get(model);
   if (!classes) {
-    classes = moduleLevelStatements(model.root)
-      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
-      .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
+    classes = [];
+    for (let i = 0; i < model.unitCount; i++) classes.push(...classesOfUnit(model, i));
     classesCache.set(model, classes);
   }
   return classes;
