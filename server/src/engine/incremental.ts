@@ -59,35 +59,38 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   // Imports change what every name means; a file-level suppression changes every finding.
   if (/\bimport\b|ignore-file/.test(changedText)) return wholeModule(text, tree, options, key);
 
-  const oldIndexByStart = new Map<number, number>();
-  previous.units.forEach((unit, i) => oldIndexByStart.set(unit.start, i));
   const model = new ModuleModel(text, tree, true);
   const unitCount = model.unitCount;
+  const oldCount = previous.units.length;
   /** New statement -> the old one it is (same text, same place or moved by the edit). */
   const matched = new Array<number | undefined>(unitCount);
   const summaries = new Array<UnitSummary | undefined>(unitCount);
+  // Statements before the edit keep their index; those after it keep their distance from the end.
+  const oldIsMatched = new Uint8Array(oldCount);
   for (let i = 0; i < unitCount; i++) {
     const unit = model.unitSpan(i);
     if (unit.start === unit.end) continue;
-    let oldIndex: number | undefined;
-    if (unit.end <= lineStart) oldIndex = oldIndexByStart.get(unit.start);
-    else if (unit.start >= newBound) oldIndex = oldIndexByStart.get(unit.start - delta);
-    if (oldIndex === undefined) continue;
+    let oldIndex: number;
+    let shift = 0;
+    if (unit.end <= lineStart) oldIndex = i;
+    else if (unit.start >= newBound) {
+      oldIndex = i + oldCount - unitCount;
+      shift = delta;
+    } else continue;
     const record = previous.units[oldIndex];
-    const shift = unit.start >= newBound ? delta : 0;
     // Same text at the same place (moved by the edit) parses the same: the type need not be read.
-    if (record.end + shift !== unit.end) continue;
+    if (!record || record.start + shift !== unit.start || record.end + shift !== unit.end) continue;
     matched[i] = oldIndex;
+    oldIsMatched[oldIndex] = 1;
     summaries[i] = record.summary;
     model.knowUnitType(i, record.type);
   }
   model.useSummaries(summaries);
-  const oldMatched = new Set(matched.filter((m): m is number => m !== undefined));
 
   // Edited statements, and the names whose meaning they can change.
   const affected = new Set<number>();
   for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) affected.add(i);
-  const removed: UnitRecord[] = previous.units.filter((_, i) => !oldMatched.has(i));
+  const removed: UnitRecord[] = previous.units.filter((_, i) => oldIsMatched[i] === 0);
   const names = new Set<string>();
   const edited = [...affected];
   // One definition edited inside: if what others can learn of it is the same, no name changed.
@@ -146,21 +149,22 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
 
   // Kept findings, moved. A finding whose fix edits a statement that changed, or one checked
   // again, is checked again too (one fix may list every use of a binding).
-  const newIndexOfOld = new Map<number, number>();
-  matched.forEach((oldIndex, i) => { if (oldIndex !== undefined) newIndexOfOld.set(oldIndex, i); });
+  const newIndexOfOldUnit = new Int32Array(oldCount).fill(-1);
+  matched.forEach((oldIndex, i) => { if (oldIndex !== undefined) newIndexOfOldUnit[oldIndex] = i; });
+  const newIndexOf = (oldIndex: number) => (newIndexOfOldUnit[oldIndex] === -1 ? undefined : newIndexOfOldUnit[oldIndex]);
   let candidates: Array<{ finding: Finding; unit: number; touched: Array<number | undefined> }> = [];
   const wholeModuleRules = RULES.filter((rule) => rule.wholeModule);
   const wholeModuleCodes = new Set(wholeModuleRules.map((rule) => rule.code));
   for (const finding of previous.findings) {
     if (wholeModuleCodes.has(finding.code)) continue;
     const oldUnit = spanIndexAt(previous.units, finding.start);
-    const unit = oldUnit === undefined ? undefined : newIndexOfOld.get(oldUnit);
+    const unit = oldUnit === undefined ? undefined : newIndexOf(oldUnit);
     if (unit === undefined) continue;
     // The statements its fix edits, by their new index; undefined for text that changed.
     const touched = (finding.fix?.edits ?? []).map((edit) => {
       if (edit.start <= oldBound && edit.end >= lineStart) return undefined;
       const at = spanIndexAt(previous.units, edit.start);
-      return at === undefined ? -1 : newIndexOfOld.get(at);
+      return at === undefined ? -1 : newIndexOf(at);
     });
     candidates.push({ finding, unit, touched });
   }
@@ -189,7 +193,15 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
   findings.push(...keptWhole, ...analysis.findings);
   findings.sort(compareFindings);
-  const units = Array.from({ length: unitCount }, (_, i) => ({ ...model.unitRange(i), summary: summaries[i] ?? model.summaryOf(i) }));
+  const units = new Array<UnitRecord>(unitCount);
+  for (let i = 0; i < unitCount; i++) {
+    const oldIndex = matched[i];
+    const record = oldIndex === undefined ? undefined : previous.units[oldIndex];
+    const span = model.unitSpan(i);
+    if (record && record.start === span.start) units[i] = record;
+    else if (record) units[i] = { start: span.start, end: span.end, type: record.type, summary: record.summary };
+    else units[i] = { ...model.unitRange(i), summary: model.summaryOf(i) };
+  }
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
   const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
   return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
@@ -225,9 +237,9 @@ function lineEndFrom(text: string, offset: number): number {
 
 /** Offsets at or after `from` move by `delta`; those before stay. */
 function moveFinding(finding: Finding, from: number, delta: number): Finding {
-  if (delta === 0) return finding;
+  if (delta === 0 || (finding.end < from && !finding.fix?.edits.some((edit) => edit.end >= from))) return finding;
   const move = (offset: number) => (offset >= from ? offset + delta : offset);
-  const moveEdit = (edit: TextEdit): TextEdit => ({ ...edit, start: move(edit.start), end: move(edit.end) });
+  const moveEdit = (edit: TextEdit): TextEdit => (edit.end < from ? edit : { ...edit, start: move(edit.start), end: move(edit.end) });
   const fix: Fix | undefined = finding.fix && { ...finding.fix, edits: finding.fix.edits.map(moveEdit) };
   return { ...finding, start: move(finding.start), end: move(finding.end), fix };
 }
