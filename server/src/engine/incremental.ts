@@ -2,6 +2,7 @@ import { Parser } from 'web-tree-sitter';
 import type { Tree } from '../parse/parser';
 import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
+import { WordIndex } from '../semantics/wordIndex';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
@@ -21,6 +22,8 @@ export interface AnalysisSnapshot {
   key: string;
   units: UnitRecord[];
   findings: Finding[];
+  /** Which statements spell each word; built on the first edit, then handed from snapshot to snapshot. */
+  wordIndex?: WordIndex;
 }
 
 export interface IncrementalAnalysis extends Analysis {
@@ -86,6 +89,10 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     model.knowUnitType(i, record.type);
   }
   model.useSummaries(summaries);
+  // The index moves to the new snapshot: an analysis that fails leaves the old one without it.
+  const wordIndex = previous.wordIndex ?? WordIndex.of(previous.units.map((unit) => unit.summary));
+  previous.wordIndex = undefined;
+  model.useWordIndex(wordIndex);
 
   // Edited statements, and the names whose meaning they can change.
   const affected = new Set<number>();
@@ -128,9 +135,10 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const quiet = new Set<number>();
   for (let pending = [...names]; pending.length > 0; ) {
     const added: string[] = [];
-    for (let i = 0; i < unitCount; i++) {
+    for (const i of model.unitsSpellingAny(pending)!) {
       if (affected.has(i) && !quiet.has(i)) continue;
-      const summary = summaries[i]!;
+      const summary = summaries[i];
+      if (!summary) continue;
       let used: string[] | undefined;
       for (const name of pending) if (summary.words.has(name)) (used ??= []).push(name);
       if (!used) continue;
@@ -202,9 +210,11 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     else if (record) units[i] = { start: span.start, end: span.end, type: record.type, summary: record.summary };
     else units[i] = { ...model.unitRange(i), summary: model.summaryOf(i) };
   }
+  for (const unit of removed) wordIndex.remove(unit.summary);
+  for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) wordIndex.add(units[i].summary);
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
   const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
-  return { ...analysis, findings, snapshot: { text, key, units, findings }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
+  return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
 }
 
 function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {

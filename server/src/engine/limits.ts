@@ -14,8 +14,14 @@ export function skipReason(text: string, maxFileSizeMb = DEFAULT_MAX_FILE_SIZE_M
   if (text.length > maxFileSizeMb * 1024 * 1024) return `larger than ${maxFileSizeMb} MB (sqlaUpgrade.maxFileSizeMB)`;
   const head = text.slice(0, 2000).split('\n').slice(0, 5).join('\n');
   if (GENERATED_HEADER.test(head)) return 'generated code (its header says so)';
-  const lines = text.length === 0 ? 1 : text.split('\n').length;
   // Minified or machine-written: very long lines on average.
-  if (text.length > 20000 && text.length / lines > 400) return 'minified or machine-written (very long lines)';
+  if (text.length > 20000 && text.length / lineCountUpTo(text, Math.ceil(text.length / 400)) > 400) return 'minified or machine-written (very long lines)';
   return undefined;
+}
+
+/** The number of lines, counting no further than `limit` (enough to tell that lines are short). */
+function lineCountUpTo(text: string, limit: number): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && lines < limit; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }

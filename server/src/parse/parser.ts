@@ -34,8 +34,22 @@ export async function createPythonParser(): Promise<Parser> {
   return parser;
 }
 
+/**
+ * UTF-16 code units handed to the parser per read. The runtime copies each piece into WASM memory,
+ * and a re-parse reads at every top-level statement it reuses: short pieces copy less. (A first
+ * parse reads the text once from start to end, so it takes the runtime's longer pieces.)
+ */
+const READ_SIZE = 512;
+
 export function parseText(parser: Parser, text: string, oldTree?: Tree): Tree {
-  const tree = parser.parse(text, oldTree ?? null);
+  const read = (index: number) => {
+    let end = index + READ_SIZE;
+    // Never split a surrogate pair between two reads.
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end++;
+    return text.slice(index, end);
+  };
+  const tree = parser.parse(!oldTree || text.length <= READ_SIZE ? text : read, oldTree ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -1,4 +1,5 @@
 import type { Node, Tree } from '../parse/parser';
+import type { WordIndex } from './wordIndex';
 import { DBAPI_ROOTS, SQLALCHEMY_ROOTS, mentionsSqlAlchemy } from './names';
 
 export type BindingKind = 'import' | 'assign' | 'param' | 'with' | 'for' | 'def' | 'class' | 'other';
@@ -175,6 +176,49 @@ export class ModuleModel {
     this.nameIndex = undefined;
     this.roots = undefined;
     this.sqlAlchemyUse = undefined;
+    this.carriedUnits = undefined;
+  }
+
+  private wordIndex: WordIndex | undefined;
+  /** Carried summary -> its statement here; the statements without one (the edited ones). */
+  private carriedUnits: { of: Map<UnitSummary, number>; without: number[] } | undefined;
+
+  /**
+   * Which statements spell each word, for the carried summaries (it may also hold summaries of
+   * statements an edit removed; those are passed over). Only a model with a focus uses it.
+   */
+  useWordIndex(index: WordIndex): void {
+    this.wordIndex = index;
+  }
+
+  private carried(): { of: Map<UnitSummary, number>; without: number[] } {
+    if (this.carriedUnits) return this.carriedUnits;
+    const of = new Map<UnitSummary, number>();
+    const without: number[] = [];
+    for (let i = 0; i < this.units.length; i++) {
+      const summary = this.summaries[i];
+      if (summary) of.set(summary, i);
+      else without.push(i);
+    }
+    return (this.carriedUnits = { of, without });
+  }
+
+  /**
+   * Top-level statements whose text spells one of the words, in source order, found through the
+   * word index; undefined without one (the caller then looks at each statement).
+   */
+  unitsSpellingAny(words: readonly string[]): number[] | undefined {
+    if (!this.wordIndex || !this.focus) return undefined;
+    const { of, without } = this.carried();
+    const found: number[] = [];
+    for (const word of words) {
+      for (const summary of this.wordIndex.spelling(word) ?? []) {
+        const i = of.get(summary);
+        if (i !== undefined) found.push(i);
+      }
+    }
+    for (const i of without) if (this.unitSpells(i, words)) found.push(i);
+    return [...new Set(found)].sort((a, b) => a - b);
   }
 
   /** Every node of a type in the module, in source order (with a focus, this looks at every statement). */
@@ -243,6 +287,11 @@ export class ModuleModel {
       return;
     }
     const wanted = [...words];
+    const spelling = this.unitsSpellingAny(wanted);
+    if (spelling) {
+      for (const i of spelling) yield* this.materialize(this.units[i]).get(type) ?? [];
+      return;
+    }
     for (let i = 0; i < this.units.length; i++) {
       const unit = this.units[i];
       if (!unit.nodes) {
@@ -265,6 +314,14 @@ export class ModuleModel {
 
   private descendantsInUnits(types: string | string[], wanted: string[], checkedOnly: boolean): Node[] {
     const result: Node[] = [];
+    const indexed = this.unitsSpellingAny(wanted);
+    if (indexed) {
+      for (const i of indexed) {
+        if (checkedOnly && !this.focus!.has(i)) continue;
+        for (const node of this.units[i].node.descendantsOfType(types)) if (node) result.push(node);
+      }
+      return result;
+    }
     let spelling: Set<number> | undefined;
     for (let i = 0; i < this.units.length; i++) {
       if (checkedOnly && this.focus && !this.focus.has(i)) continue;
@@ -374,6 +431,16 @@ export class ModuleModel {
       // One pass over the text for every word.
       pattern.lastIndex = 0;
       for (const match of this.text.matchAll(pattern)) found.add(match[0]);
+    } else if (this.wordIndex) {
+      const { of, without } = this.carried();
+      for (const word of words) {
+        for (const summary of this.wordIndex.spelling(word) ?? []) {
+          if (!of.has(summary)) continue;
+          found.add(word);
+          break;
+        }
+      }
+      for (const i of without) for (const word of words) if (!found.has(word) && this.unitSpells(i, [word])) found.add(word);
     } else {
       for (let i = 0; i < this.units.length && found.size < words.length; i++) {
         const summary = this.carriedSummary(i);

@@ -22,7 +22,9 @@ function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
   // Only `from m import X as Y` adds a spelling: statements spelling `as` and a last part.
   const spelled = [...lastParts];
   const statements: Node[] = [];
-  for (let i = 0; i < model.unitCount; i++) {
+  // `as` is common (`with ... as conn`): the last parts pick fewer statements.
+  const candidates = model.unitsSpellingAny(spelled) ?? Array.from({ length: model.unitCount }, (_, i) => i);
+  for (const i of candidates) {
     if (model.unitSpells(i, ['as']) && model.unitSpells(i, spelled)) statements.push(...model.unitNodes(i, 'import_from_statement'));
   }
   for (const statement of statements) {
