@@ -6,7 +6,7 @@ import type { ProjectModels } from '../semantics/projectModels';
 import { performance } from 'perf_hooks';
 import { LineIndex } from './lines';
 import { DEFAULT_TIME_BUDGET_MS } from './limits';
-import { collectSuppressions, isSuppressed } from './suppression';
+import { collectSuppressions } from './suppression';
 
 export interface AnalyzeOptions {
   /** Codes to run; all when absent. */
@@ -76,7 +76,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
         const end = 'endIndex' in node ? node.endIndex : node.end;
         if (!rule.wholeModule && !model.isChecked(start)) return;
         if ('startIndex' in node && model.isInError(node)) return;
-        if (isSuppressed(suppressions.byLine, lines.lineOf(start), rule.code)) return;
+        if (suppressions.suppresses(lines.lineOf(start), rule.code)) return;
         // A fix may reach beyond its node (an import, a whole statement): never into broken code.
         const safeFix = fix && fix.edits.some((edit) => touchesError(errors(), edit)) ? undefined : fix;
         findings.push({ code: rule.code, id: rule.id, tier: rule.tier, message, start, end, fix: safeFix });

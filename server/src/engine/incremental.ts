@@ -3,6 +3,7 @@ import type { Tree } from '../parse/parser';
 import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import { WordIndex } from '../semantics/wordIndex';
+import { LineIndex } from './lines';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
@@ -22,6 +23,8 @@ export interface AnalysisSnapshot {
   key: string;
   units: UnitRecord[];
   findings: Finding[];
+  /** Line starts of `text`. */
+  lines: LineIndex;
   /** Which statements spell each word; built on the first edit, then handed from snapshot to snapshot. */
   wordIndex?: WordIndex;
 }
@@ -197,7 +200,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   const keptWhole = previous.findings.filter((f) => keepAll.has(f.code)).map((f) => moveFinding(f, newBound - delta, delta));
 
   model.addFocus(affected);
-  const analysis = analyzeModel(model, options, undefined, keepAll);
+  const analysis = analyzeModel(model, options, LineIndex.afterEdit(previous.lines, text, lineStart, oldBound, newBound), keepAll);
   const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
   findings.push(...keptWhole, ...analysis.findings);
   findings.sort(compareFindings);
@@ -214,7 +217,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) wordIndex.add(units[i].summary);
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
   const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
-  return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
+  return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex, lines: analysis.lines }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
 }
 
 function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
@@ -223,7 +226,7 @@ function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: str
   const analysis = analyzeModel(model, options);
   const units: UnitRecord[] = [];
   for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
-  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
+  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings, lines: analysis.lines }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
 }
 
 /** The start of the line holding `offset - 1`: after the last `\n` or `\r` before `offset`, found without scanning the text before that line. */

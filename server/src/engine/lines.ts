@@ -1,18 +1,45 @@
 /** Offset <-> line/character conversion over UTF-16 offsets, as LSP counts them. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private starts: Uint32Array;
+  /** Whether the text has a carriage return: only then can a line end at one. */
+  private readonly carriageReturns: boolean;
 
   constructor(readonly text: string) {
-    // Without carriage returns, the native search for line feeds is many times faster than a loop.
-    if (text.indexOf('\r') === -1) {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-      return;
+    const starts = [0];
+    this.carriageReturns = text.indexOf('\r') !== -1;
+    if (!this.carriageReturns) {
+      // Without carriage returns, the native search for line feeds is many times faster than a loop.
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 10) starts.push(i + 1);
+        else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
     }
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10) this.starts.push(i + 1);
-      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
-    }
+    this.starts = Uint32Array.from(starts);
+  }
+
+  /**
+   * The index of `text`, made from the index of the text before an edit that replaced
+   * `from..oldTo` with `from..newTo`, where `from` starts a line: only the replaced text is read.
+   */
+  static afterEdit(previous: LineIndex, text: string, from: number, oldTo: number, newTo: number): LineIndex {
+    const replaced = text.slice(from, newTo);
+    if (previous.carriageReturns || replaced.indexOf('\r') !== -1) return new LineIndex(text);
+    const index = Object.create(LineIndex.prototype) as LineIndex;
+    const kept = previous.lineOf(from) + 1;
+    const movedFrom = previous.lineOf(oldTo) + 1;
+    const added: number[] = [];
+    for (let i = replaced.indexOf('\n'); i !== -1; i = replaced.indexOf('\n', i + 1)) added.push(from + i + 1);
+    const old = previous.starts;
+    const starts = new Uint32Array(kept + added.length + old.length - movedFrom);
+    for (let k = 0; k < kept; k++) starts[k] = old[k];
+    starts.set(added, kept);
+    const delta = newTo - oldTo;
+    for (let k = movedFrom, at = kept + added.length; k < old.length; k++, at++) starts[at] = old[k] + delta;
+    Object.assign(index, { text, starts, carriageReturns: false });
+    return index;
   }
 
   get lineCount(): number {

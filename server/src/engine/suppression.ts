@@ -8,8 +8,8 @@ export const SUPPRESSION_PATTERN = /sqla-upgrade:\s*ignore(?!-)(?:\[([^\]]*)\])?
 export const FILE_SUPPRESSION_PATTERN = /sqla-upgrade:\s*ignore-file\b/;
 
 export interface Suppressions {
-  /** Line number -> codes ignored there ('*' for all). */
-  byLine: Map<number, Set<string>>;
+  /** Whether a comment on the line (0-based) ignores the code. */
+  suppresses(line: number, code: string): boolean;
   wholeFile: boolean;
 }
 
@@ -19,29 +19,41 @@ export function suppressedCodes(commentText: string): string[] | undefined {
   return match[1] === undefined ? ['*'] : match[1].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
 }
 
+/**
+ * The module's suppression comments. Only comments that spell the tool's name can suppress
+ * anything: the file-wide one is found by its text, the others line by line when a finding is
+ * reported there (an edit re-checks a few statements; their lines are all that is looked at).
+ */
 export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
-  const byLine = new Map<number, Set<string>>();
   let wholeFile = false;
-  // Only comments that spell the tool's name can suppress anything: find the name in the text,
-  // then the comment there, without looking at any statement's nodes.
-  const comments = new Map<number, Node>();
-  for (let at = model.text.indexOf('sqla-upgrade'); at !== -1; at = model.text.indexOf('sqla-upgrade', at + 1)) {
-    const node = model.root.descendantForIndex(at);
-    if (node?.type === 'comment') comments.set(node.startIndex, node);
+  for (let at = model.text.indexOf('ignore-file'); at !== -1 && !wholeFile; at = model.text.indexOf('ignore-file', at + 1)) {
+    const comment = commentAt(model, at);
+    if (comment && FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
   }
-  for (const comment of comments.values()) {
-    if (FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
-    const codes = suppressedCodes(comment.text);
-    if (!codes) continue;
-    const line = lines.lineOf(comment.startIndex);
-    const set = byLine.get(line) ?? new Set<string>();
-    for (const code of codes) set.add(code);
-    byLine.set(line, set);
-  }
-  return { byLine, wholeFile };
+  const byLine = new Map<number, Set<string>>();
+  const codesOn = (line: number): Set<string> => {
+    let codes = byLine.get(line);
+    if (codes) return codes;
+    codes = new Set();
+    const start = lines.lineStart(line);
+    const lineText = model.text.slice(start, lines.lineEnd(line));
+    for (let at = lineText.indexOf('sqla-upgrade'); at !== -1; at = lineText.indexOf('sqla-upgrade', at + 1)) {
+      const comment = commentAt(model, start + at);
+      for (const code of (comment && suppressedCodes(comment.text)) ?? []) codes.add(code);
+    }
+    byLine.set(line, codes);
+    return codes;
+  };
+  return {
+    wholeFile,
+    suppresses(line, code) {
+      const codes = codesOn(line);
+      return codes.has('*') || codes.has(code);
+    },
+  };
 }
 
-export function isSuppressed(byLine: Map<number, Set<string>>, line: number, code: string): boolean {
-  const codes = byLine.get(line);
-  return !!codes && (codes.has('*') || codes.has(code));
+function commentAt(model: ModuleModel, offset: number): Node | undefined {
+  const node = model.root.descendantForIndex(offset);
+  return node?.type === 'comment' ? node : undefined;
 }
