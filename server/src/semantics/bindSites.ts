@@ -55,8 +55,13 @@ interface AttributeSiteFact {
   holder?: { name: string; isMetaData: boolean } | { base: string };
 }
 
-const callSiteFacts = new StatementFacts<CallSiteFact[]>();
-const attributeSiteFacts = new StatementFacts<AttributeSiteFact[]>();
+/** One statement's bind sites, in source order within each kind. */
+interface StatementSites {
+  calls: CallSiteFact[];
+  attributes: AttributeSiteFact[];
+}
+
+const statementSites = new StatementFacts<StatementSites>();
 
 /**
  * The module's bind sites. What a statement holds depends on its own text and on what its names
@@ -68,39 +73,43 @@ export function collectBindSites(model: ModuleModel): BoundMetadata {
   const boundNames = new Map<string, BoundHolder>();
   // Only statements that spell `bind` or one of the factories (or an alias of one) can bind.
   const siteWords = bindSiteWords(model);
+  const attributeSites: Array<{ fact: AttributeSiteFact; base: number }> = [];
   for (let i = 0; i < model.unitCount; i++) {
     if (!model.unitSpells(i, siteWords)) continue;
     const base = model.unitSpan(i).start;
-    for (const fact of callSiteFacts.of(model, i, () => callSitesIn(model, i, base))) {
+    const sites = statementSites.of(model, i, () => sitesIn(model, i, base));
+    for (const fact of sites.calls) {
       const engine = lazyNode(model, fact.engine, base);
       result.sites.push(bindSite(lazyNode(model, fact.argument, base), engine, shift(fact.removal, base)));
       if (fact.target !== undefined) boundNames.set(fact.target, boundHolder(engine, fact.declarative));
     }
+    for (const fact of sites.attributes) attributeSites.push({ fact, base });
   }
-  for (let i = 0; i < model.unitCount; i++) {
-    if (!model.unitSpells(i, ['bind'])) continue;
-    const base = model.unitSpan(i).start;
-    for (const fact of attributeSiteFacts.of(model, i, () => attributeSitesIn(model, i, base))) {
-      const holder = fact.holder;
-      const isHolder = holder === undefined ? false
-        : 'base' in holder ? boundNames.get(holder.base)?.declarative === true
-        : boundNames.get(holder.name)?.declarative === false || holder.isMetaData;
-      if (!isHolder) continue;
-      // The line's text after the statement may belong to another statement (a comment): read it now.
-      const start = fact.statementStart + base;
-      const end = fact.statementEnd + base;
-      const lineStart = model.text.lastIndexOf('\n', start - 1) + 1;
-      const lineEnd = model.text.indexOf('\n', end);
-      const whole = /^[ \t]*$/.test(model.text.slice(lineStart, start)) && /^[ \t]*(#.*)?\r?$/.test(model.text.slice(end, lineEnd === -1 ? undefined : lineEnd));
-      if (!whole) continue;
-      const engine = lazyNode(model, fact.engine, base);
-      result.sites.push(bindSite(lazyNode(model, fact.assignment, base), engine, { start: lineStart, end: lineEnd === -1 ? model.text.length : lineEnd + 1, newText: '' }));
-      if (holder && 'name' in holder) boundNames.set(holder.name, boundHolder(engine, false));
-    }
+  // `metadata.bind = engine` after every call site: whether it binds a MetaData may depend on a later one.
+  for (const { fact, base } of attributeSites) {
+    const holder = fact.holder;
+    const isHolder = holder === undefined ? false
+      : 'base' in holder ? boundNames.get(holder.base)?.declarative === true
+      : boundNames.get(holder.name)?.declarative === false || holder.isMetaData;
+    if (!isHolder) continue;
+    // The line's text after the statement may belong to another statement (a comment): read it now.
+    const start = fact.statementStart + base;
+    const end = fact.statementEnd + base;
+    const lineStart = model.text.lastIndexOf('\n', start - 1) + 1;
+    const lineEnd = model.text.indexOf('\n', end);
+    const whole = /^[ \t]*$/.test(model.text.slice(lineStart, start)) && /^[ \t]*(#.*)?\r?$/.test(model.text.slice(end, lineEnd === -1 ? undefined : lineEnd));
+    if (!whole) continue;
+    const engine = lazyNode(model, fact.engine, base);
+    result.sites.push(bindSite(lazyNode(model, fact.assignment, base), engine, { start: lineStart, end: lineEnd === -1 ? model.text.length : lineEnd + 1, newText: '' }));
+    if (holder && 'name' in holder) boundNames.set(holder.name, boundHolder(engine, false));
   }
   if (result.sites.length === 0) return result;
   result.holders = boundNames;
   return result;
+}
+
+function sitesIn(model: ModuleModel, i: number, base: number): StatementSites {
+  return { calls: callSitesIn(model, i, base), attributes: model.unitSpells(i, ['bind']) ? attributeSitesIn(model, i, base) : [] };
 }
 
 function bindArgument(parts: CallParts): Node | undefined {

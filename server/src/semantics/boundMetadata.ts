@@ -5,6 +5,7 @@ import { isSessionLike, receiversOf } from './receivers';
 import { callParts, keywordName, keywordValue } from '../rules/helpers';
 import type { TextEdit } from '../rules/types';
 import { spellingsOf } from './spellings';
+import { ContextStrings } from './statementFacts';
 import { bindSiteWords, collectBindSites, type BoundHolder, type BoundMetadata } from './bindSites';
 
 export type { BindSite, BoundHolder, BoundMetadata } from './bindSites';
@@ -49,6 +50,7 @@ interface UnitPlan extends UnbindPlan {
 
 const unitPlans = new WeakMap<object, UnitPlan>();
 const plans = new WeakMap<ModuleModel, UnbindPlan>();
+const planKeys = new ContextStrings();
 
 /**
  * The plan over the whole module. Statements the rules do not check keep the part an earlier
@@ -59,7 +61,8 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
   let plan = plans.get(model);
   if (plan) return plan;
   const bound = boundMetadata(model);
-  const key = JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative]));
+  // Interned: every kept part compares its key with it, by identity when they are the same.
+  const key = planKeys.intern(JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative])));
   const words = bindUseWords(model);
   plan = { edits: [], blocked: false };
   for (let i = 0; i < model.unitCount; i++) {
