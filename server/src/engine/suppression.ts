@@ -26,9 +26,14 @@ export function suppressedCodes(commentText: string): string[] | undefined {
  */
 export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppressions {
   let wholeFile = false;
-  for (let at = model.text.indexOf('ignore-file'); at !== -1 && !wholeFile; at = model.text.indexOf('ignore-file', at + 1)) {
-    const comment = commentAt(model, at);
-    if (comment && FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
+  // Every comment lies in a top-level statement; those spelling `ignore` are all worth a look.
+  const spans = model.unitsSpellingAny(['ignore'])?.map((i) => model.unitSpan(i)) ?? [{ start: 0, end: model.text.length }];
+  for (const { start, end } of spans) {
+    const unitText = model.text.slice(start, end);
+    for (let at = unitText.indexOf('ignore-file'); at !== -1 && !wholeFile; at = unitText.indexOf('ignore-file', at + 1)) {
+      const comment = commentAt(model, start + at);
+      if (comment && FILE_SUPPRESSION_PATTERN.test(comment.text)) wholeFile = true;
+    }
   }
   const byLine = new Map<number, Set<string>>();
   const codesOn = (line: number): Set<string> => {

@@ -1,7 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { Rule, RuleContext } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { callParts, isStringLiteral, keywordName, keywordValue, checkedMethodCalls, methodCalls } from './helpers';
+import { callParts, isStringLiteral, keywordName, keywordValue, checkedMethodCalls, methodCallsWithin } from './helpers';
 import { ENGINE_FACTORIES } from '../semantics/names';
 import { receiversOf } from '../semantics/receivers';
 import { isCoreStatement, statementRootKind } from '../semantics/statements';
@@ -141,9 +141,9 @@ function isFutureEngine(model: ModuleModel, engine: Node): boolean {
 
 /** Any `conn.begin()`, `conn.commit()`... in the scope, or an isolation level set on the connection. */
 function managesTransaction(model: ModuleModel, scope: Region, name: string): boolean {
-  const inScope = (node: Node) => contains(scope, node);
-  for (const parts of methodCalls(model, new Set([...TRANSACTION_METHODS, 'execution_options']))) {
-    if (parts.object?.type !== 'identifier' || parts.object.text !== name || !inScope(parts.call)) continue;
+  // Only the statements the scope covers: a function's connection is looked for in that function alone.
+  for (const parts of methodCallsWithin(model, new Set([...TRANSACTION_METHODS, 'execution_options']), scope.start, scope.end)) {
+    if (parts.object?.type !== 'identifier' || parts.object.text !== name) continue;
     if (parts.method !== 'execution_options' || parts.keywords.some((k) => keywordName(k) === 'isolation_level')) return true;
   }
   return false;

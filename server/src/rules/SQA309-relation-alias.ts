@@ -3,6 +3,7 @@ import type { Binding, ModuleModel } from '../semantics/model';
 import type { Fix, Rule, TextEdit } from './types';
 import { hasSplats, keywordsOf, positionalArgs, stringValue } from '../semantics/declarative';
 import { fromImportOf, referencesTo, removeImportedNames } from './declarativeHelpers';
+import { aliasedImports } from '../semantics/spellings';
 
 /** Legacy ORM names and what replaces them; the `_all` loaders become chains of the plain loader. */
 const REPLACEMENTS: ReadonlyMap<string, { name: string; chain: boolean }> = new Map([
@@ -43,11 +44,7 @@ export const relationAlias: Rule = {
     const fixesByGroup = new Map<string, Fix | undefined>();
     // Cheap test first: only a name spelled like a legacy one, or imported as one under an alias, can be one.
     const aliases = new Set<string>();
-    for (const statement of model.nodesWithWords('import_from_statement', ['import'])) {
-      for (const name of statement.childrenForFieldName('name')) {
-        if (name?.type === 'aliased_import' && REPLACEMENTS.has(name.childForFieldName('name')?.text ?? '')) aliases.add(name.childForFieldName('alias')?.text ?? '');
-      }
-    }
+    for (const { name, alias } of aliasedImports(model)) if (REPLACEMENTS.has(name)) aliases.add(alias);
     for (const node of model.checkedDescendantsWithWords(['identifier', 'attribute'], [...REPLACEMENTS.keys(), ...aliases])) {
       const spelled = (node?.type === 'attribute' ? node.childForFieldName('attribute')?.text : node?.text) ?? '';
       if (!node || !(REPLACEMENTS.has(spelled) || (node.type === 'identifier' && aliases.has(spelled))) || model.isInError(node)) continue;

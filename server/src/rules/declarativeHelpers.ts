@@ -7,6 +7,7 @@ import type { ClassKind, ClassRef, ProjectView } from '../semantics/projectView'
 import { classAssignments, type ClassAssignment, type FlaskDbTest } from '../semantics/declarative';
 import { classesOfUnit } from '../semantics/moduleStatements';
 import { MAPPED_CONTAINERS, type PythonType } from '../semantics/declarativeNames';
+import { aliasedImports } from '../semantics/spellings';
 
 /** A module-level class of this file that takes part in mapping. */
 export interface OrmClassSite {
@@ -142,11 +143,7 @@ export function eolOf(text: string): string {
 /** The names, plus the local names a module imports them under (`relationship as rel`). */
 export function withAliases(model: ModuleModel, names: ReadonlySet<string>): Set<string> {
   const result = new Set(names);
-  for (const statement of model.nodesWithWords('import_from_statement', ['import'])) {
-    for (const name of statement.childrenForFieldName('name')) {
-      if (name?.type === 'aliased_import' && names.has(name.childForFieldName('name')?.text ?? '')) result.add(name.childForFieldName('alias')?.text ?? '');
-    }
-  }
+  for (const { name, alias } of aliasedImports(model)) if (names.has(name)) result.add(alias);
   return result;
 }
 

@@ -1,6 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
 import type { TextEdit } from './types';
+import { unitsOverlapping } from '../semantics/statementFacts';
 
 export interface CallParts {
   call: Node;
@@ -68,6 +69,20 @@ export function checkedMethodCalls(model: ModuleModel, methods: ReadonlySet<stri
   for (const call of model.checkedNodes('call')) {
     const parts = callParts(call);
     if (parts?.method && methods.has(parts.method)) result.push(parts);
+  }
+  return result;
+}
+
+/** The same calls inside `start`..`end`, looking only at the top-level statements there. */
+export function methodCallsWithin(model: ModuleModel, methods: ReadonlySet<string>, start: number, end: number): CallParts[] {
+  const result: CallParts[] = [];
+  const words = [...methods];
+  for (const i of unitsOverlapping(model, start, end)) {
+    if (!model.unitSpells(i, words)) continue;
+    for (const call of model.unitNodes(i, 'call')) {
+      const parts = call.startIndex >= start && call.endIndex <= end ? callParts(call) : undefined;
+      if (parts?.method && methods.has(parts.method)) result.push(parts);
+    }
   }
   return result;
 }

@@ -1,18 +1,14 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
-import { DECLARATIVE_BASE_FUNCTIONS, METADATA_CLASSES, SCOPED_SESSIONS, SESSIONMAKERS, SESSION_CLASSES } from './names';
+import { SCOPED_SESSIONS, SESSIONMAKERS, SESSION_CLASSES } from './names';
 import { isSessionLike, receiversOf } from './receivers';
-import { callParts, keywordName, keywordValue, removeArgumentEdit, type CallParts } from '../rules/helpers';
+import { callParts, keywordName, keywordValue } from '../rules/helpers';
 import type { TextEdit } from '../rules/types';
 import { spellingsOf } from './spellings';
+import { ContextStrings } from './statementFacts';
+import { bindSiteWords, collectBindSites, type BoundHolder, type BoundMetadata } from './bindSites';
 
-/** A place where a MetaData gets an engine: `MetaData(bind=e)`, `MetaData(e)`, `declarative_base(bind=e)`, `m.bind = e`. */
-export interface BindSite {
-  node: Node;
-  engine: Node;
-  /** The edit that takes the engine off this site. */
-  removal: TextEdit;
-}
+export type { BindSite, BoundHolder, BoundMetadata } from './bindSites';
 
 /** A call that ran on the bound engine: `create_all()` with no bind, `Table(..., autoload=True)`. */
 export interface BindlessUse {
@@ -23,12 +19,6 @@ export interface BindlessUse {
   fix?: TextEdit;
 }
 
-export interface BoundMetadata {
-  sites: BindSite[];
-  /** Names assigned a bound MetaData (`metadata`) or a bound declarative base (`Base`), with the engine. */
-  holders: Map<string, { engine: Node; declarative: boolean }>;
-}
-
 const SCHEMA_CALLS = new Set(['create_all', 'drop_all', 'reflect']);
 /** Imported callables that receivers take for session factories by their name alone. */
 const SESSION_FACTORY_SPELLINGS = ['Session', 'SessionLocal', 'ScopedSession', 'session_factory', 'make_session'];
@@ -37,58 +27,10 @@ const cache = new WeakMap<ModuleModel, BoundMetadata>();
 export function boundMetadata(model: ModuleModel): BoundMetadata {
   let found = cache.get(model);
   if (!found) {
-    found = collect(model);
+    found = collectBindSites(model);
     cache.set(model, found);
   }
   return found;
-}
-
-function bindArgument(parts: CallParts): Node | undefined {
-  const keyword = parts.keywords.find((k) => keywordName(k) === 'bind');
-  if (keyword) return keyword;
-  return parts.positional[0];
-}
-
-function collect(model: ModuleModel): BoundMetadata {
-  const result: BoundMetadata = { sites: [], holders: new Map() };
-  if (!model.usesSqlAlchemy) return result;
-  /** Assignment targets holding a bound MetaData (`metadata`) or bound declarative base (`Base`). */
-  const boundNames = new Map<string, { engine: Node; declarative: boolean }>();
-  // Only statements that spell `bind` or one of the factories (or an alias of one) can bind.
-  const siteWords = bindSiteWords(model);
-  for (const call of model.nodesWithWords('call', siteWords)) {
-    const parts = callParts(call);
-    const qualified = parts ? model.qualifiedName(parts.fn) : undefined;
-    if (!parts || !qualified) continue;
-    const isMetaData = METADATA_CLASSES.has(qualified);
-    if (!isMetaData && !DECLARATIVE_BASE_FUNCTIONS.has(qualified)) continue;
-    const argument = bindArgument(parts);
-    if (!argument) continue;
-    const engine = argument.type === 'keyword_argument' ? keywordValue(argument) : argument;
-    if (!engine || engine.type === 'none') continue;
-    result.sites.push({ node: argument, engine, removal: removeArgumentEdit(model, parts.argumentList, argument) });
-    const assignment = call.parent?.type === 'assignment' ? call.parent : undefined;
-    const target = assignment?.childForFieldName('left');
-    if (target?.type === 'identifier') boundNames.set(target.text, { engine, declarative: !isMetaData });
-  }
-  // `metadata.bind = engine`
-  for (const assignment of model.nodesWithWords('assignment', ['bind'])) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'bind' || !right) continue;
-    const holder = left.childForFieldName('object')!;
-    if (!isMetaDataHolder(model, holder, boundNames)) continue;
-    const statement = assignment.parent!;
-    const lineStart = model.text.lastIndexOf('\n', statement.startIndex - 1) + 1;
-    const lineEnd = model.text.indexOf('\n', statement.endIndex);
-    const whole = /^[ \t]*$/.test(model.text.slice(lineStart, statement.startIndex)) && /^[ \t]*(#.*)?\r?$/.test(model.text.slice(statement.endIndex, lineEnd === -1 ? undefined : lineEnd));
-    if (!whole) continue;
-    result.sites.push({ node: assignment, engine: right, removal: { start: lineStart, end: lineEnd === -1 ? model.text.length : lineEnd + 1, newText: '' } });
-    if (holder.type === 'identifier') boundNames.set(holder.text, { engine: right, declarative: false });
-  }
-  if (result.sites.length === 0) return result;
-  result.holders = boundNames;
-  return result;
 }
 
 /** What the one fix over the module needs of every use: the edits that pass the engine, and whether it can be offered. */
@@ -108,6 +50,7 @@ interface UnitPlan extends UnbindPlan {
 
 const unitPlans = new WeakMap<object, UnitPlan>();
 const plans = new WeakMap<ModuleModel, UnbindPlan>();
+const planKeys = new ContextStrings();
 
 /**
  * The plan over the whole module. Statements the rules do not check keep the part an earlier
@@ -118,7 +61,8 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
   let plan = plans.get(model);
   if (plan) return plan;
   const bound = boundMetadata(model);
-  const key = JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative]));
+  // Interned: every kept part compares its key with it, by identity when they are the same.
+  const key = planKeys.intern(JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative])));
   const words = bindUseWords(model);
   plan = { edits: [], blocked: false };
   for (let i = 0; i < model.unitCount; i++) {
@@ -142,7 +86,7 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
 }
 
 /** `metadata` bound above, or `Base.metadata` of a bound declarative base. */
-function isMetaDataHolder(model: ModuleModel, node: Node, boundNames: Map<string, { engine: Node; declarative: boolean }>): boolean {
+function isMetaDataHolder(model: ModuleModel, node: Node, boundNames: Map<string, BoundHolder>): boolean {
   if (node.type === 'identifier') return boundNames.get(node.text)?.declarative === false || receiversOf(model).kindOf(node) === 'metadata';
   if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'metadata') {
     const object = node.childForFieldName('object');
@@ -151,7 +95,7 @@ function isMetaDataHolder(model: ModuleModel, node: Node, boundNames: Map<string
   return false;
 }
 
-function engineFor(node: Node, boundNames: Map<string, { engine: Node; declarative: boolean }>): Node | undefined {
+function engineFor(node: Node, boundNames: Map<string, BoundHolder>): Node | undefined {
   const base = node.type === 'attribute' ? node.childForFieldName('object') : node;
   return base?.type === 'identifier' ? boundNames.get(base.text)?.engine : undefined;
 }
@@ -165,7 +109,7 @@ export function engineTextAt(model: ModuleModel, engine: Node, site: Node): stri
   return engine.text;
 }
 
-function collectUses(model: ModuleModel, boundNames: Map<string, { engine: Node; declarative: boolean }>, calls: Node[]): { uses: BindlessUse[]; blockers: Node[] } {
+function collectUses(model: ModuleModel, boundNames: Map<string, BoundHolder>, calls: Node[]): { uses: BindlessUse[]; blockers: Node[] } {
   const result = { uses: [] as BindlessUse[], blockers: [] as Node[] };
   const receivers = receiversOf(model);
   // Schema calls, autoloads, implicit execution, and sessions built from an imported factory.
@@ -245,10 +189,6 @@ function looksLikeStatement(model: ModuleModel, node: Node, depth: number): bool
   if (!STATEMENT_METHODS.has(method)) return false;
   const object = fn.childForFieldName('object')!;
   return ['select', 'insert', 'update', 'delete'].includes(method) || looksLikeStatement(model, object, depth + 1);
-}
-
-function bindSiteWords(model: ModuleModel): string[] {
-  return ['bind', ...spellingsOf(model, [...METADATA_CLASSES, ...DECLARATIVE_BASE_FUNCTIONS])];
 }
 
 function bindUseWords(model: ModuleModel): string[] {

@@ -164,9 +164,11 @@ export class ModuleModel {
   private importRoots(): Set<string> {
     if (this.roots) return this.roots;
     const roots = new Set<string>();
-    this.units.forEach((unit, i) => {
-      for (const root of unit.importRoots ?? this.summaryOrLook(i).importRoots) roots.add(root);
-    });
+    // Only import statements have roots, and they spell `import`.
+    const importing = this.unitsSpellingAny(['import']) ?? this.units.map((_, i) => i);
+    for (const i of importing) {
+      for (const root of this.units[i].importRoots ?? this.summaryOrLook(i).importRoots) roots.add(root);
+    }
     return (this.roots = roots);
   }
 
@@ -540,6 +542,14 @@ export class ModuleModel {
   /** With a focus: looks at the statements that bind a module-level name, so that its bindings are complete. */
   private lookAtModuleName(name: string): void {
     if (this.materializedCount === this.units.length) return;
+    // A statement that binds a name spells it: the word index names the few to look at.
+    const spelling = this.unitsSpellingAny([name]);
+    if (spelling) {
+      for (const i of spelling) {
+        if (!this.units[i].nodes && this.summaryOrLook(i).moduleNames.includes(name)) this.materialize(this.units[i]);
+      }
+      return;
+    }
     if (!this.nameIndex) {
       this.nameIndex = new Map();
       for (let i = 0; i < this.units.length; i++) {

@@ -1,6 +1,7 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
 import { COMPOUND_UNITS, classesOfUnit, moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
+import { ContextStrings } from './statementFacts';
 import { FLASK_SQLALCHEMY } from './names';
 import { AS_DECLARATIVE, DECLARATIVE_BASE_CLASSES, DECLARATIVE_BASE_FACTORIES, REGISTRY_CLASSES, type PythonType } from './declarativeNames';
 import {
@@ -102,7 +103,7 @@ export function indexModule(model: ModuleModel, file: string): ModuleIndex {
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
-  const context = JSON.stringify([...names]);
+  const context = contexts.intern(JSON.stringify([...names]));
   for (const cls of moduleLevelClasses(model)) {
     const info = cachedClassInfo(model, cls, context, () => indexClass(model, cls, names, isFlaskDb, localFlask));
     if (info) classes.set(info.name, info);
@@ -175,7 +176,8 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
-  const context = JSON.stringify([...names]);
+  // Interned: every kept part compares its context with it, by identity when they are the same.
+  const context = contexts.intern(JSON.stringify([...names]));
   const classes = new Map<string, ClassInfo>();
   for (const { part, fresh, unit } of parts) {
     const start = model.unitSpan(unit).start;
@@ -197,21 +199,35 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
 }
 
 
-/** Class facts by class text and module names, positions relative to the class: an edit elsewhere reuses them. */
-const classInfoCache = new Map<string, ClassInfo | undefined>();
+/** The module names of recent indexes, as the very strings kept parts and class facts hold. */
+const contexts = new ContextStrings();
+
+/**
+ * Class facts by module names (interned: its hash is computed once) then class text, positions
+ * relative to the class: an edit elsewhere reuses them.
+ */
+const classInfoCache = new Map<string, Map<string, ClassInfo | undefined>>();
+let cachedClassCount = 0;
 const CLASS_CACHE_LIMIT = 20000;
 
 function cachedClassInfo(model: ModuleModel, cls: Node, context: string, compute: () => ClassInfo | undefined): ClassInfo | undefined {
   const lineStart = model.text.lastIndexOf('\n', cls.startIndex - 1) + 1;
-  const key = `${context}\u0000${model.text.slice(lineStart, cls.endIndex)}`;
+  const classText = model.text.slice(lineStart, cls.endIndex);
   const at = cls.startIndex;
-  if (classInfoCache.has(key)) {
-    const relative = classInfoCache.get(key);
+  let byText = classInfoCache.get(context);
+  if (byText?.has(classText)) {
+    const relative = byText.get(classText);
     return relative && { ...relative, start: relative.start + at, end: relative.end + at, insertAt: relative.insertAt + at };
   }
   const info = compute();
-  if (classInfoCache.size >= CLASS_CACHE_LIMIT) classInfoCache.clear();
-  classInfoCache.set(key, info && { ...info, start: info.start - at, end: info.end - at, insertAt: info.insertAt - at });
+  if (cachedClassCount >= CLASS_CACHE_LIMIT) {
+    classInfoCache.clear();
+    cachedClassCount = 0;
+    byText = undefined;
+  }
+  if (!byText) classInfoCache.set(context, (byText = new Map()));
+  byText.set(classText, info && { ...info, start: info.start - at, end: info.end - at, insertAt: info.insertAt - at });
+  cachedClassCount++;
   return info;
 }
 

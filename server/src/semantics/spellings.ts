@@ -1,5 +1,5 @@
-import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
+import { StatementFacts } from './statementFacts';
 
 /**
  * The words a use of one of these qualified names can be spelled with: the last part of each
@@ -19,20 +19,43 @@ const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
 function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
   const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
   const words = new Set(lastParts);
-  // Only `from m import X as Y` adds a spelling: statements spelling `as` and a last part.
-  const spelled = [...lastParts];
-  const statements: Node[] = [];
-  // `as` is common (`with ... as conn`): the last parts pick fewer statements.
-  const candidates = model.unitsSpellingAny(spelled) ?? Array.from({ length: model.unitCount }, (_, i) => i);
+  // Only `from m import X as Y` adds a spelling.
+  for (const { name, alias } of aliasedImports(model)) if (alias && lastParts.has(name)) words.add(alias);
+  return [...words];
+}
+
+/** `from m import name as alias`: the name as written and its alias. */
+export interface AliasedImport {
+  name: string;
+  alias: string;
+}
+
+const statementAliases = new StatementFacts<readonly AliasedImport[]>();
+const aliasesCache = new WeakMap<ModuleModel, AliasedImport[]>();
+
+/** Every `name as alias` of the module's from-imports (at any depth), in source order. */
+export function aliasedImports(model: ModuleModel): readonly AliasedImport[] {
+  let aliases = aliasesCache.get(model);
+  if (aliases) return aliases;
+  aliases = [];
+  // `import` picks fewer statements than `as` (`with ... as conn`).
+  const candidates = model.unitsSpellingAny(['import']) ?? Array.from({ length: model.unitCount }, (_, i) => i);
   for (const i of candidates) {
-    if (model.unitSpells(i, ['as']) && model.unitSpells(i, spelled)) statements.push(...model.unitNodes(i, 'import_from_statement'));
+    // What a statement aliases depends on its text alone; only one spelling both words can alias.
+    if (!model.unitSpells(i, ['as']) || !model.unitSpells(i, ['import'])) continue;
+    aliases.push(...statementAliases.of(model, i, () => aliasesIn(model, i)));
   }
-  for (const statement of statements) {
-    for (const name of statement.childrenForFieldName('name')) {
-      if (name?.type !== 'aliased_import') continue;
-      const alias = name.childForFieldName('alias')?.text;
-      if (alias && lastParts.has(name.childForFieldName('name')?.text ?? '')) words.add(alias);
+  aliasesCache.set(model, aliases);
+  return aliases;
+}
+
+function aliasesIn(model: ModuleModel, i: number): AliasedImport[] {
+  const found: AliasedImport[] = [];
+  for (const statement of model.unitNodes(i, 'import_from_statement')) {
+    for (const imported of statement.childrenForFieldName('name')) {
+      if (imported?.type !== 'aliased_import') continue;
+      found.push({ name: imported.childForFieldName('name')?.text ?? '', alias: imported.childForFieldName('alias')?.text ?? '' });
     }
   }
-  return [...words];
+  return found;
 }
