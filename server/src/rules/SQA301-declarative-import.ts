@@ -29,7 +29,7 @@ export const declarativeImport: Rule = {
     /** The import fix by the start of each moved name. */
     const importFixes = new Map<number, Fix | undefined>();
     // All of them, not only the checked ones: a use elsewhere takes its fix from the import.
-    for (let i = 0; i < model.unitCount; i++) {
+    for (const i of model.candidateUnits(['declarative'])) {
       if (!model.unitSpells(i, ['declarative'])) continue;
       const base = model.unitSpan(i).start;
       const found = model.isUnitChecked(i) ? movedImportsIn(model, i) : undefined;

@@ -74,7 +74,7 @@ export function collectBindSites(model: ModuleModel): BoundMetadata {
   // Only statements that spell `bind` or one of the factories (or an alias of one) can bind.
   const siteWords = bindSiteWords(model);
   const attributeSites: Array<{ fact: AttributeSiteFact; base: number }> = [];
-  for (let i = 0; i < model.unitCount; i++) {
+  for (const i of model.candidateUnits(siteWords)) {
     if (!model.unitSpells(i, siteWords)) continue;
     const base = model.unitSpan(i).start;
     const sites = statementSites.of(model, i, () => sitesIn(model, i, base));

@@ -65,7 +65,8 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
   const key = planKeys.intern(JSON.stringify([...bound.holders].map(([name, { engine, declarative }]) => [name, engine.text, declarative])));
   const words = bindUseWords(model);
   plan = { edits: [], blocked: false };
-  for (let i = 0; i < model.unitCount; i++) {
+  // A statement that spells none of the words has no use of bound metadata.
+  for (const i of model.candidateUnits(words)) {
     const carried = model.carriedSummary(i);
     const start = model.unitSpan(i).start;
     const earlier = carried && !model.isUnitChecked(i) ? unitPlans.get(carried) : undefined;

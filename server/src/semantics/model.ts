@@ -165,7 +165,7 @@ export class ModuleModel {
     if (this.roots) return this.roots;
     const roots = new Set<string>();
     // Only import statements have roots, and they spell `import`.
-    const importing = this.unitsSpellingAny(['import']) ?? this.units.map((_, i) => i);
+    const importing = this.candidateUnits(['import']);
     for (const i of importing) {
       for (const root of this.units[i].importRoots ?? this.summaryOrLook(i).importRoots) roots.add(root);
     }
@@ -203,6 +203,11 @@ export class ModuleModel {
       else without.push(i);
     }
     return (this.carriedUnits = { of, without });
+  }
+
+  /** Statements that may spell one of the words, in source order: those the word index names, else every one. */
+  candidateUnits(words: readonly string[]): number[] {
+    return this.unitsSpellingAny(words) ?? Array.from({ length: this.units.length }, (_, i) => i);
   }
 
   /**

@@ -39,8 +39,7 @@ export function aliasedImports(model: ModuleModel): readonly AliasedImport[] {
   if (aliases) return aliases;
   aliases = [];
   // `import` picks fewer statements than `as` (`with ... as conn`).
-  const candidates = model.unitsSpellingAny(['import']) ?? Array.from({ length: model.unitCount }, (_, i) => i);
-  for (const i of candidates) {
+  for (const i of model.candidateUnits(['import'])) {
     // What a statement aliases depends on its text alone; only one spelling both words can alias.
     if (!model.unitSpells(i, ['as']) || !model.unitSpells(i, ['import'])) continue;
     aliases.push(...statementAliases.of(model, i, () => aliasesIn(model, i)));
