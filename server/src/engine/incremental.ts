@@ -211,10 +211,12 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
     const span = model.unitSpan(i);
     if (record && record.start === span.start) units[i] = record;
     else if (record) units[i] = { start: span.start, end: span.end, type: record.type, summary: record.summary };
-    else units[i] = { ...model.unitRange(i), summary: model.summaryOf(i) };
+    else {
+      units[i] = { ...model.unitRange(i), summary: model.summaryOf(i) };
+      wordIndex.add(units[i].summary);
+    }
   }
   for (const unit of removed) wordIndex.remove(unit.summary);
-  for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) wordIndex.add(units[i].summary);
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
   const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
   return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex, lines: analysis.lines }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };

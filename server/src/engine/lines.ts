@@ -1,12 +1,17 @@
 /** Offset <-> line/character conversion over UTF-16 offsets, as LSP counts them. */
 export class LineIndex {
-  private starts: Uint32Array;
+  private readonly starts: Uint32Array;
   /** Whether the text has a carriage return: only then can a line end at one. */
   private readonly carriageReturns: boolean;
 
-  constructor(readonly text: string) {
+  /** `knownStarts`: the line starts of a text without carriage returns, when already known. */
+  constructor(readonly text: string, knownStarts?: Uint32Array) {
+    this.carriageReturns = !knownStarts && text.indexOf('\r') !== -1;
+    if (knownStarts) {
+      this.starts = knownStarts;
+      return;
+    }
     const starts = [0];
-    this.carriageReturns = text.indexOf('\r') !== -1;
     if (!this.carriageReturns) {
       // Without carriage returns, the native search for line feeds is many times faster than a loop.
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -27,19 +32,17 @@ export class LineIndex {
   static afterEdit(previous: LineIndex, text: string, from: number, oldTo: number, newTo: number): LineIndex {
     const replaced = text.slice(from, newTo);
     if (previous.carriageReturns || replaced.indexOf('\r') !== -1) return new LineIndex(text);
-    const index = Object.create(LineIndex.prototype) as LineIndex;
     const kept = previous.lineOf(from) + 1;
     const movedFrom = previous.lineOf(oldTo) + 1;
     const added: number[] = [];
     for (let i = replaced.indexOf('\n'); i !== -1; i = replaced.indexOf('\n', i + 1)) added.push(from + i + 1);
     const old = previous.starts;
     const starts = new Uint32Array(kept + added.length + old.length - movedFrom);
-    for (let k = 0; k < kept; k++) starts[k] = old[k];
+    starts.set(old.subarray(0, kept));
     starts.set(added, kept);
     const delta = newTo - oldTo;
     for (let k = movedFrom, at = kept + added.length; k < old.length; k++, at++) starts[at] = old[k] + delta;
-    Object.assign(index, { text, starts, carriageReturns: false });
-    return index;
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

@@ -5,7 +5,7 @@ import { isSessionLike, receiversOf } from './receivers';
 import { callParts, keywordName, keywordValue } from '../rules/helpers';
 import type { TextEdit } from '../rules/types';
 import { spellingsOf } from './spellings';
-import { ContextStrings } from './statementFacts';
+import { ContextStrings, StatementFacts } from './statementFacts';
 import { bindSiteWords, collectBindSites, type BoundHolder, type BoundMetadata } from './bindSites';
 
 export type { BindSite, BoundHolder, BoundMetadata } from './bindSites';
@@ -40,15 +40,8 @@ export interface UnbindPlan {
   blocked: boolean;
 }
 
-/** One statement's part of the plan, kept with its summary so that a later analysis of the same text can reuse it. */
-interface UnitPlan extends UnbindPlan {
-  /** The bound names and engines it was made for. */
-  key: string;
-  /** The statement's start then: the edits move with it. */
-  start: number;
-}
-
-const unitPlans = new WeakMap<object, UnitPlan>();
+/** One statement's part of the plan, its edits relative to the statement's start, kept for the bound names and engines it was made for. */
+const statementPlans = new StatementFacts<UnbindPlan>();
 const plans = new WeakMap<ModuleModel, UnbindPlan>();
 const planKeys = new ContextStrings();
 
@@ -67,23 +60,21 @@ export function unbindPlan(model: ModuleModel): UnbindPlan {
   plan = { edits: [], blocked: false };
   // A statement that spells none of the words has no use of bound metadata.
   for (const i of model.candidateUnits(words)) {
-    const carried = model.carriedSummary(i);
+    if (!model.unitSpells(i, words)) continue;
     const start = model.unitSpan(i).start;
-    const earlier = carried && !model.isUnitChecked(i) ? unitPlans.get(carried) : undefined;
-    let part: UnitPlan;
-    if (earlier && earlier.key === key) part = earlier;
-    else {
-      if (!model.unitSpells(i, words)) continue;
-      const { uses, blockers } = collectUses(model, bound.holders, model.unitNodes(i, 'call'));
-      part = { key, start, edits: uses.flatMap((use) => (use.fix ? [use.fix] : [])), blocked: blockers.length > 0 || uses.some((use) => !use.fix) };
-      if (model.storesStatementFacts) unitPlans.set(carried ?? model.summaryOf(i), part);
-    }
-    const shift = start - part.start;
-    for (const edit of part.edits) plan.edits.push(shift === 0 ? edit : { start: edit.start + shift, end: edit.end + shift, newText: edit.newText });
+    const part = statementPlans.of(model, i, () => statementPlan(model, bound.holders, i, start), key);
+    for (const edit of part.edits) plan.edits.push({ start: edit.start + start, end: edit.end + start, newText: edit.newText });
     plan.blocked ||= part.blocked;
   }
   plans.set(model, plan);
   return plan;
+}
+
+/** The plan's part for statement `i`, with edits relative to its `start`. */
+function statementPlan(model: ModuleModel, holders: BoundMetadata['holders'], i: number, start: number): UnbindPlan {
+  const { uses, blockers } = collectUses(model, holders, model.unitNodes(i, 'call'));
+  const edits = uses.flatMap((use) => (use.fix ? [{ start: use.fix.start - start, end: use.fix.end - start, newText: use.fix.newText }] : []));
+  return { edits, blocked: blockers.length > 0 || uses.some((use) => !use.fix) };
 }
 
 /** `metadata` bound above, or `Base.metadata` of a bound declarative base. */

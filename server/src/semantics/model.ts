@@ -165,8 +165,7 @@ export class ModuleModel {
     if (this.roots) return this.roots;
     const roots = new Set<string>();
     // Only import statements have roots, and they spell `import`.
-    const importing = this.candidateUnits(['import']);
-    for (const i of importing) {
+    for (const i of this.candidateUnits(['import'])) {
       for (const root of this.units[i].importRoots ?? this.summaryOrLook(i).importRoots) roots.add(root);
     }
     return (this.roots = roots);
@@ -216,16 +215,19 @@ export class ModuleModel {
    */
   unitsSpellingAny(words: readonly string[]): number[] | undefined {
     if (!this.wordIndex || !this.focus) return undefined;
-    const { of, without } = this.carried();
     const found: number[] = [];
-    for (const word of words) {
-      for (const summary of this.wordIndex.spelling(word) ?? []) {
-        const i = of.get(summary);
-        if (i !== undefined) found.push(i);
-      }
-    }
-    for (const i of without) if (this.unitSpells(i, words)) found.push(i);
+    for (const word of words) found.push(...this.carriedUnitsSpelling(this.wordIndex, word));
+    for (const i of this.carried().without) if (this.unitSpells(i, words)) found.push(i);
     return [...new Set(found)].sort((a, b) => a - b);
+  }
+
+  /** Statements with a carried summary that the index says spell the word. */
+  private *carriedUnitsSpelling(index: WordIndex, word: string): Generator<number> {
+    const { of } = this.carried();
+    for (const summary of index.spelling(word) ?? []) {
+      const i = of.get(summary);
+      if (i !== undefined) yield i;
+    }
   }
 
   /** Every node of a type in the module, in source order (with a focus, this looks at every statement). */
@@ -439,15 +441,8 @@ export class ModuleModel {
       pattern.lastIndex = 0;
       for (const match of this.text.matchAll(pattern)) found.add(match[0]);
     } else if (this.wordIndex) {
-      const { of, without } = this.carried();
-      for (const word of words) {
-        for (const summary of this.wordIndex.spelling(word) ?? []) {
-          if (!of.has(summary)) continue;
-          found.add(word);
-          break;
-        }
-      }
-      for (const i of without) for (const word of words) if (!found.has(word) && this.unitSpells(i, [word])) found.add(word);
+      for (const word of words) if (!this.carriedUnitsSpelling(this.wordIndex, word).next().done) found.add(word);
+      for (const i of this.carried().without) for (const word of words) if (!found.has(word) && this.unitSpells(i, [word])) found.add(word);
     } else {
       for (let i = 0; i < this.units.length && found.size < words.length; i++) {
         const summary = this.carriedSummary(i);
