@@ -89,3 +89,41 @@ test('a changed option or outside fact analyzes the whole module again', async (
   assert.equal(other.checkedUnits, other.totalUnits);
   store.close('file:///key.py');
 });
+
+test('an attribute assignment re-checks the users of its root only when the module can bind that root', async () => {
+  const parser = await createPythonParser();
+  const store = new DocumentStore(parser);
+  const text = [
+    'from sqlalchemy import MetaData, create_engine',
+    'engine = create_engine("sqlite://")',
+    'metadata = MetaData()',
+    'class Cache:',
+    '    def __init__(self, size):',
+    '        self.size = size',
+    'class Counter:',
+    '    def __init__(self):',
+    '        self.count = 0',
+    'def configure():',
+    '    pass',
+    'def build():',
+    '    metadata.create_all()',
+    '',
+  ].join('\n');
+  const uri = 'file:///attribute-roots.py';
+  let entry = store.open(uri, 'python', 1, text);
+  const first = analyzeIncrementally(text, entry.tree, {}, 'test');
+  const check = (version: number, change: TextDocumentContentChangeEvent, previous: AnalysisSnapshot) => {
+    entry = store.change(uri, version, [change])!;
+    const next = entry.document.getText();
+    const result = analyzeIncrementally(next, entry.tree, {}, 'test', previous);
+    assert.deepEqual(result.findings, analyze(next, entry.tree).findings);
+    return result;
+  };
+  // `self` → `sxelf`: `self.size = ...` now assigns to a name no statement binds; `Counter` is not looked at again.
+  const renamed = check(2, { range: { start: { line: 4, character: 18 }, end: { line: 4, character: 18 } }, text: 'x' }, first.snapshot);
+  assert.equal(renamed.checkedUnits, 1);
+  // `metadata.bind = engine` changes what `metadata` is in `build`.
+  const bound = check(3, { range: { start: { line: 10, character: 4 }, end: { line: 10, character: 8 } }, text: 'metadata.bind = engine' }, renamed.snapshot);
+  assert.ok(bound.checkedUnits >= 3, `re-checked ${bound.checkedUnits} statements`);
+  store.close(uri);
+});

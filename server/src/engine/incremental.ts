@@ -111,6 +111,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   if (!sameInterface) {
     for (const i of edited) for (const name of model.summaryOf(i).exports) names.add(name);
     for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
+    for (const name of names) if (!mayBeModuleName(model, summaries, removed, name)) names.delete(name);
   }
   // Classes an edited statement names where others can see it (as a base, say) are checked again:
   // what a class is (a mixin of mapped classes, a base) depends on the classes built on it.
@@ -230,6 +231,22 @@ function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: str
   for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
   return { ...analysis, snapshot: { text, key, units, findings: analysis.findings, lines: analysis.lines }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
 }
+
+/**
+ * Whether `x` of an edited `x.attr = ...` can mean the same thing in other statements: when the
+ * module binds `x` (or may, through a star import or `global x`). A method whose first parameter
+ * is being typed (`self` → `sexlf`) makes `self.attr = ...` such an assignment, and every method
+ * of the module spells `self`; no statement sees that `self`.
+ */
+function mayBeModuleName(model: ModuleModel, summaries: Array<UnitSummary | undefined>, removed: UnitRecord[], name: string): boolean {
+  const binds = (summary: UnitSummary) => summary.moduleNames.includes(name) || summary.words.has('global');
+  const spelling = model.unitsSpellingAny([name]);
+  if (!spelling) return true;
+  for (const i of spelling) if (binds(summaries[i] ?? model.summaryOf(i))) return true;
+  return removed.some((unit) => binds(unit.summary)) || STAR_IMPORT.test(model.text);
+}
+
+const STAR_IMPORT = /\bimport\s*\*/;
 
 /** The start of the line holding `offset - 1`: after the last `\n` or `\r` before `offset`, found without scanning the text before that line. */
 function lineStartBefore(text: string, offset: number): number {
