@@ -95,6 +95,9 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
     refreshIfStale();
   } catch (error) {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
+  } finally {
+    // Unless a newer edit is waiting for its own diagnostics.
+    if (![...latestTicket.values()].some((t) => t > ticket)) index.editorServed();
   }
 }
 
@@ -191,14 +194,17 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 connection.onDidOpenTextDocument(async ({ textDocument }) => {
-  const { store } = await ready;
+  const { store, index } = await ready;
+  index.editorBusy();
   store.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
   watch.moved(textDocument.uri);
   scheduleDiagnostics(textDocument.uri);
 });
 
 connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
-  const { store } = await ready;
+  const { store, index } = await ready;
+  // The scan waits while this edit's diagnostics are made (publishDiagnostics lets it go on).
+  index.editorBusy();
   store.change(textDocument.uri, textDocument.version, contentChanges);
   // Pulls waiting for the previous version give up (ServerCancelled, retriggered).
   watch.moved(textDocument.uri);

@@ -132,6 +132,40 @@ describe('scan pool', () => {
     }
   });
 
+  it('workers wait while the editor is served, and go on when it is', async () => {
+    const pool = new ScanPool({ workers: 1, batchSize: 1, maxPauseMs: 60000 });
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      const results = new Map<string, FileResult>();
+      pool.pauseForEditor();
+      const handle = pool.scan([{ files: files.slice(0, 6), settings: SETTINGS }], (r) => results.set(r.file, r));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(results.size, 0, 'a paused worker analyzed files');
+      pool.resumeAfterEditor();
+      const outcome = await handle.done;
+      assert.equal(outcome.cancelled, false);
+      assertMatches(results, files.slice(0, 6));
+    } finally {
+      clearInterval(keepAlive);
+      pool.dispose();
+    }
+  });
+
+  it('a pause the main thread never ends holds a worker for maxPauseMs once', async () => {
+    const pool = new ScanPool({ workers: 1, batchSize: 1, maxPauseMs: 300 });
+    try {
+      pool.pauseForEditor();
+      const start = Date.now();
+      const { results, outcome } = await collect(pool, [{ files: files.slice(0, 6), settings: SETTINGS }]);
+      assert.equal(outcome.cancelled, false);
+      assertMatches(results, files.slice(0, 6));
+      // Waiting at each of the files' few hundred yield points would take minutes.
+      assert.ok(Date.now() - start < 20000, `the scan took ${Date.now() - start} ms`);
+    } finally {
+      pool.dispose();
+    }
+  });
+
   it('a new scan abandons the one running', async () => {
     const pool = new ScanPool({ workers: 1, batchSize: 2 });
     try {

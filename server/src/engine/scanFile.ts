@@ -56,9 +56,10 @@ export function summarize(findings: Finding[], lines: LineIndex, settings: Pick<
 /**
  * Reads, parses and analyzes one file the way the workspace scan does. `models` answers the
  * cross-file questions; the file's own index is returned, not stored, so that the caller decides
- * where it goes. The tree is freed before returning.
+ * where it goes. The tree is freed before returning. `yieldPoint` is called between the steps
+ * (a scan worker waits there while the editor is served).
  */
-export function scanFile(parser: Parser, file: string, settings: ScanSettings, models: ProjectModels): FileResult {
+export function scanFile(parser: Parser, file: string, settings: ScanSettings, models: ProjectModels, yieldPoint?: () => void): FileResult {
   const source = readSource(file);
   if (source.text === undefined) return { file, status: 'skipped', reason: source.error ?? 'unreadable' };
   const tooBig = skipReason(source.text, settings.maxFileSizeMB);
@@ -67,8 +68,9 @@ export function scanFile(parser: Parser, file: string, settings: ScanSettings, m
   if (!options) return { file, status: 'skipped', reason: 'excluded by its pyproject.toml' };
   const tree = parseText(parser, source.text);
   try {
+    yieldPoint?.();
     const targetVersion = settings.targetVersion === '2.0' ? '2.0' : options.targetVersion;
-    const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models });
+    const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models, yieldPoint });
     return {
       file,
       status: 'analyzed',

@@ -8,6 +8,10 @@
  *   file it died on runs alone, and on the main thread if it kills a second worker: no file is lost.
  * - Workers are unref()ed: they never keep a process alive, so a script that awaits a scan and has
  *   nothing else pending keeps itself alive (say, with a timer). Idle workers end after `idleMs`.
+ * - The editor comes first: while the main thread serves an edit (`pauseForEditor` until
+ *   `resumeAfterEditor`), workers wait at their next yield point (between files, after a parse,
+ *   between rules). On two cores that share their caches, a worker running beside the main thread
+ *   slows it by a third. A pause a worker has waited out for `maxPauseMs` is not waited for again.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -42,6 +46,8 @@ export interface ScanPoolOptions {
   niceness?: number;
   /** Heap limits of each worker (see DEFAULT_LIMITS). */
   resourceLimits?: ResourceLimits;
+  /** The longest a worker waits for one pause of the editor's (a main thread that never resumes must not stop the scan). */
+  maxPauseMs?: number;
   /** Tests only: a worker that reads a file containing this text dies, as if it had crashed. */
   crashMarker?: string;
 }
@@ -63,6 +69,9 @@ export interface ScanHandle {
 export interface WorkerData {
   seed: IndexEntry[];
   niceness: number;
+  /** Shared with the main thread: 0, or the number of the editor's pause in progress. */
+  pause: Int32Array;
+  maxPauseMs: number;
   crashMarker?: string;
 }
 
@@ -117,6 +126,9 @@ interface Slot {
  */
 const DEFAULT_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
+/** An edit's diagnostics take milliseconds; a whole analysis of a large document, a few hundred. */
+const DEFAULT_MAX_PAUSE_MS = 1000;
+
 /** Batches kept in each worker at once: the next one is there when the current one ends. */
 const IN_FLIGHT = 2;
 
@@ -143,6 +155,8 @@ export class ScanPool {
   private readonly fallbackQueue: Array<{ batch: Batch; file: string }> = [];
   private fallbackRunning = false;
   private fallback: Promise<{ parser: Parser; models: ProjectModels }> | undefined;
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
+  private pauses = 0;
 
   constructor(private readonly options: ScanPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? availableCores() - 1));
@@ -186,8 +200,22 @@ export class ScanPool {
     for (const slot of this.slots) slot.forget.push(file);
   }
 
+  /** The main thread starts serving the editor: workers stop at their next yield point. */
+  pauseForEditor(): void {
+    // Never 0, which means "not paused"; each pause has its own number.
+    this.pauses = (this.pauses % 0x7ffffffe) + 1;
+    Atomics.store(this.pause, 0, this.pauses);
+  }
+
+  /** The editor's request is served: workers go on. */
+  resumeAfterEditor(): void {
+    Atomics.store(this.pause, 0, 0);
+    Atomics.notify(this.pause, 0);
+  }
+
   /** Ends every worker; a running scan ends as cancelled. */
   dispose(): void {
+    this.resumeAfterEditor();
     this.cancelRun();
     this.disposed = true;
     clearTimeout(this.idleTimer);
@@ -241,7 +269,13 @@ export class ScanPool {
   }
 
   private spawn(): void {
-    const data: WorkerData = { seed: this.options.seed?.() ?? [], niceness: this.options.niceness ?? 0, crashMarker: this.options.crashMarker };
+    const data: WorkerData = {
+      seed: this.options.seed?.() ?? [],
+      niceness: this.options.niceness ?? 0,
+      pause: this.pause,
+      maxPauseMs: this.options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS,
+      crashMarker: this.options.crashMarker,
+    };
     // Without limits each worker's heap grows to several times what it keeps alive before V8 collects.
     const worker = new Worker(this.script, { workerData: data, resourceLimits: { ...DEFAULT_LIMITS, ...this.options.resourceLimits } });
     const slot: Slot = { worker, ready: false, retiring: false, inFlight: new Map(), share: [], forget: [] };

@@ -43,15 +43,33 @@ function handle(message: ToWorker, { parser, models }: Awaited<typeof ready>): v
   }
   for (const file of message.files) {
     if (data.crashMarker && readSource(file).text?.includes(data.crashMarker)) throw new Error(`scan worker: test crash on ${file}`);
+    yieldToEditor();
     let result: FileResult;
     try {
-      result = scanFile(parser, file, message.settings, models);
+      result = scanFile(parser, file, message.settings, models, yieldToEditor);
     } catch (error) {
       result = { file, status: 'skipped', reason: `analysis failed: ${(error as Error).message}` };
     }
     // The file's own index serves the later files of this worker.
     if (result.status === 'analyzed') models.storeIndexes([{ file, index: result.index, digest: result.digest }]);
     port.postMessage({ type: 'result', batch: message.batch, result });
+  }
+}
+
+/** The pause the worker waited out in full: a main thread that never ends it does not hold the scan again. */
+let outlastedPause = 0;
+
+/** Waits while the main thread serves the editor (see ScanPool.pauseForEditor). */
+function yieldToEditor(): void {
+  const pause = Atomics.load(data.pause, 0);
+  if (pause === 0 || pause === outlastedPause) return;
+  const until = Date.now() + data.maxPauseMs;
+  for (let now = Date.now(); Atomics.load(data.pause, 0) === pause; now = Date.now()) {
+    if (now >= until) {
+      outlastedPause = pause;
+      return;
+    }
+    Atomics.wait(data.pause, 0, pause, until - now);
   }
 }
 

@@ -139,6 +139,15 @@ export class WorkspaceIndex {
     this.changed();
   }
 
+  /** The main thread serves an edit of an open document: the scan workers wait until `editorServed`. */
+  editorBusy(): void {
+    this.pool.pauseForEditor();
+  }
+
+  editorServed(): void {
+    this.pool.resumeAfterEditor();
+  }
+
   /** Ends the scan workers; the index answers from what it has. */
   dispose(): void {
     this.running?.cancel();
