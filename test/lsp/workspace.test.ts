@@ -152,6 +152,53 @@ describe('workspace scan, progress report and workspace migration over JSON-RPC'
       return r.files.some((f) => f.uri === uriOf('app/new.py')) ? undefined : true;
     });
   });
+
+  it('a file on disk that answers none of an open document\'s questions leaves its analysis incremental', async () => {
+    const uri = uriOf('app/views.py');
+    // Whether Order is mapped depends on the Base of app/models.py.
+    const text = [
+      'from sqlalchemy import Column, ForeignKey, Integer',
+      'from sqlalchemy.orm import relationship',
+      'from app.models import Base',
+      'class Order(Base):',
+      '    __tablename__ = "orders"',
+      '    id = Column(Integer, primary_key=True)',
+      '    user = relationship("User", backref="orders")',
+      'def unrelated():',
+      '    return 1',
+      '',
+    ].join('\n');
+    await client.setTrace('messages');
+    await client.open(uri, text, 1);
+    await client.diagnosticsFor(uri, 1);
+    const analyzed = (version: number) => waitFor(() => {
+      const prefix = `analyzed ${uri} version ${version} (`;
+      const trace = client.traces.find((t) => t.startsWith(prefix));
+      return trace && /\((\d+)\/(\d+) statements\)/.exec(trace)!.slice(1).map(Number);
+    });
+    const created = async (name: string, content: string) => {
+      fs.writeFileSync(path.join(folder, name), content);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(name), type: 1 }] });
+      await waitFor(async () => ((await client.request<ProgressReport>('sqlaUpgrade/progress', null)).files.some((f) => f.uri === uriOf(name)) ? true : undefined));
+    };
+    const edit = async (version: number) => {
+      await client.change(uri, version, [{ range: { start: { line: 8, character: 11 }, end: { line: 8, character: 12 } }, text: String(version) }]);
+      await client.diagnosticsFor(uri, version);
+      return analyzed(version);
+    };
+    await created('app/invoices.py', 'from sqlalchemy.orm import declarative_base\nOther = declarative_base()\nclass Invoice(Other):\n    __tablename__ = "invoices"\n');
+    const [checked, total] = await edit(2);
+    assert.ok(checked < total, `re-checked ${checked} of ${total} statements`);
+    // The module it imports Base from now exists: everything is looked at again.
+    await created('app/models.py', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass User(Base):\n    __tablename__ = "users"\n');
+    const [checkedAfter, totalAfter] = await edit(3);
+    assert.equal(checkedAfter, totalAfter);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    for (const name of ['app/invoices.py', 'app/models.py']) {
+      fs.rmSync(path.join(folder, name));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(name), type: 3 }] });
+    }
+  });
 });
 
 type LspEdit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };

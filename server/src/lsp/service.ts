@@ -38,7 +38,7 @@ interface CachedAnalysis {
   lines: LineIndex;
   usesSqlAlchemy: boolean;
   targetVersion: '1.4-compatible' | '2.0' | undefined;
-  /** `ProjectModels.changesOutside` when analyzed: the other files' models the findings saw. */
+  /** The document's outside generation when analyzed: the other files' models the findings saw. */
   outside: number;
 }
 
@@ -126,7 +126,7 @@ export class LanguageService {
     } else {
       // Findings depend on the options and on the other files' models: either changing means a whole analysis.
       const key = JSON.stringify([options.targetVersion, [...(options.select ?? [])], [...(options.ignore ?? [])], outside]);
-      const result = analyzeIncrementally(text, entry.tree, options, key, this.snapshots.get(uri));
+      const result = this.recordingDependencies(options.filePath, () => analyzeIncrementally(text, entry.tree, options, key, this.snapshots.get(uri)));
       // An analysis cut short by its time budget is not a base for the next one.
       if (result.stoppedBefore) {
         this.snapshots.delete(uri);
@@ -177,10 +177,38 @@ export class LanguageService {
     this.targetSettings.delete(uri);
     this.maxFileSizes.delete(uri);
     this.reportedSkips.delete(uri);
+    if (uri.startsWith('file:')) this.dependencies.delete(URI.parse(uri).fsPath);
   }
 
+  /**
+   * Per file: the questions its analyses asked of the other files' models, each with how often
+   * other files had changed its answer then, and a generation that moves on when one of the
+   * answers changed since. Kept statements' findings came from earlier analyses: the questions
+   * add up until a whole analysis starts afresh.
+   */
+  private readonly dependencies = new Map<string, { generation: number; questions: Map<string, number> }>();
+
   private outsideChanges(filePath: string | undefined): number {
-    return filePath && this.models ? this.models.changesOutside(filePath) : 0;
+    if (!filePath || !this.models) return 0;
+    const dependencies = this.dependencies.get(filePath);
+    if (!dependencies) return 0;
+    for (const [question, seen] of dependencies.questions) {
+      if (this.models.changesOutsideOf(question, filePath) === seen) continue;
+      dependencies.generation++;
+      dependencies.questions.clear();
+      break;
+    }
+    return dependencies.generation;
+  }
+
+  private recordingDependencies<T>(filePath: string | undefined, analyze: () => T): T {
+    const models = this.models;
+    if (!filePath || !models) return analyze();
+    const { result, questions } = models.recordQueries(analyze);
+    let dependencies = this.dependencies.get(filePath);
+    if (!dependencies) this.dependencies.set(filePath, (dependencies = { generation: 0, questions: new Map() }));
+    for (const question of questions) dependencies.questions.set(question, models.changesOutsideOf(question, filePath));
+    return result;
   }
 
   /**

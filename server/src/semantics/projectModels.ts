@@ -26,6 +26,13 @@ export function textDigest(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
+/** Kinds of questions asked of the project's models, as prefixes of their recorded keys. */
+const FILE_KEY = 'file\u0000';
+const MODULE_KEY = 'module\u0000';
+const CLASS_KEY = 'class\u0000';
+const TABLE_KEY = 'table\u0000';
+const SUPERCLASS_KEY = 'superclass\u0000';
+
 /** How many trailing path parts a file's dotted module names may have (`app.models` for `src/app/models.py`). */
 const MAX_MODULE_DEPTH = 8;
 
@@ -62,18 +69,14 @@ export class ProjectModels {
 
   /**
    * Stores indexes computed elsewhere, without their texts (a closed file's text is read again
-   * from disk when an edit needs it). The whole batch counts as one change, so that an open
-   * document re-analyzed while a scan streams in is not analyzed from scratch for every file.
+   * from disk when an edit needs it).
    */
   storeIndexes(entries: Iterable<IndexEntry>): void {
-    let any = false;
     for (const { file: filePath, index, digest } of entries) {
       const file = path.resolve(filePath);
       this.unlink(file);
       this.link(file, { index, digest });
-      any = true;
     }
-    if (any) this.totalChanges++;
   }
 
   /** Every stored index with the digest of its text: what a fresh scan worker starts from. */
@@ -88,13 +91,13 @@ export class ProjectModels {
 
   remove(filePath: string): void {
     const file = path.resolve(filePath);
-    if (!this.modules.has(file)) return;
-    this.countChange(file);
     this.unlink(file);
   }
 
   has(filePath: string): boolean {
-    return this.modules.has(path.resolve(filePath));
+    const file = path.resolve(filePath);
+    this.asked(FILE_KEY, file);
+    return this.modules.has(file);
   }
 
   /**
@@ -102,6 +105,7 @@ export class ProjectModels {
    * without its text, the file on disk, if it still has the digest; undefined when it changed since.
    */
   textOf(filePath: string): string | undefined {
+    this.asked(FILE_KEY, path.resolve(filePath));
     const stored = this.modules.get(path.resolve(filePath));
     if (!stored) return undefined;
     if (stored.text !== undefined || stored.digest === undefined) return stored.text;
@@ -110,7 +114,9 @@ export class ProjectModels {
   }
 
   indexOf(filePath: string): ModuleIndex | undefined {
-    return this.modules.get(path.resolve(filePath))?.index;
+    const file = path.resolve(filePath);
+    this.asked(FILE_KEY, file);
+    return this.modules.get(file)?.index;
   }
 
   /** Parses a stored file and hands its model to `use`; the tree is freed afterwards. */
@@ -133,44 +139,78 @@ export class ProjectModels {
 
   /** Files that define a module of this dotted name, nearest to `from` first. */
   filesOfModule(dotted: string, from: string): string[] {
+    this.asked(MODULE_KEY, dotted);
     const files = [...(this.byModuleName.get(dotted) ?? [])];
     return files.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
   }
 
   filesWithClass(name: string): string[] {
+    this.asked(CLASS_KEY, name);
     return [...(this.byClassName.get(name) ?? [])];
   }
 
   filesWithTable(table: string): string[] {
+    this.asked(TABLE_KEY, table);
     return [...(this.byTable.get(table) ?? [])];
   }
 
   filesWithSuperclass(name: string): string[] {
+    this.asked(SUPERCLASS_KEY, name);
     return [...(this.bySuperclassName.get(name) ?? [])];
   }
 
-  private totalChanges = 0;
-  private readonly changesByFile = new Map<string, number>();
+  /**
+   * Per question (a key of a secondary index, or a file): how many times files changed its
+   * answer, in all and per file. What an open document's findings depend on is the questions its
+   * analyses asked (`recordQueries`); a file that answers none of them cannot change them.
+   */
+  private readonly keyChanges = new Map<string, { total: number; byFile: Map<string, number> }>();
+  private recording: Set<string> | undefined;
 
-  /** How many times files other than this one were indexed or removed: a change means its analysis may differ. */
-  changesOutside(filePath: string): number {
-    return this.totalChanges - (this.changesByFile.get(path.resolve(filePath)) ?? 0);
+  /** Runs `work` and returns, with its result, the questions it asked of these models. */
+  recordQueries<T>(work: () => T): { result: T; questions: Set<string> } {
+    const outer = this.recording;
+    const questions = new Set<string>();
+    this.recording = questions;
+    try {
+      return { result: work(), questions };
+    } finally {
+      this.recording = outer;
+      if (outer) for (const question of questions) outer.add(question);
+    }
   }
 
-  private countChange(file: string): void {
-    this.totalChanges++;
-    this.changesByFile.set(file, (this.changesByFile.get(file) ?? 0) + 1);
+  /** How many times files other than this one changed the answer to a recorded question. */
+  changesOutsideOf(question: string, filePath: string): number {
+    const changes = this.keyChanges.get(question);
+    return changes ? changes.total - (changes.byFile.get(path.resolve(filePath)) ?? 0) : 0;
+  }
+
+  private asked(kind: string, key: string): void {
+    this.recording?.add(kind + key);
+  }
+
+  /** Every answer that a file's index takes part in changes. */
+  private answersChanged(file: string, index: ModuleIndex): void {
+    const count = (question: string) => {
+      let changes = this.keyChanges.get(question);
+      if (!changes) this.keyChanges.set(question, (changes = { total: 0, byFile: new Map() }));
+      changes.total++;
+      changes.byFile.set(file, (changes.byFile.get(file) ?? 0) + 1);
+    };
+    count(FILE_KEY + file);
+    for (const [, kind, keys] of this.keysOf(file, index)) for (const key of keys) count(kind + key);
   }
 
   private store(file: string, index: ModuleIndex, text: string): void {
     this.remove(file);
-    this.countChange(file);
     this.link(file, { index, text });
   }
 
   private link(file: string, stored: StoredModule): void {
     this.modules.set(file, stored);
-    for (const [map, keys] of this.keysOf(file, stored.index)) {
+    this.answersChanged(file, stored.index);
+    for (const [map, , keys] of this.keysOf(file, stored.index)) {
       for (const key of keys) {
         let files = map.get(key);
         if (!files) map.set(key, (files = new Set()));
@@ -183,17 +223,19 @@ export class ProjectModels {
     const stored = this.modules.get(file);
     if (!stored) return;
     this.modules.delete(file);
-    for (const [map, keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
+    this.answersChanged(file, stored.index);
+    for (const [map, , keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
   }
 
-  private keysOf(file: string, index: ModuleIndex): Array<[Map<string, Set<string>>, string[]]> {
+  /** Each secondary index, the kind of question it answers, and the keys this file has in it. */
+  private keysOf(file: string, index: ModuleIndex): Array<[Map<string, Set<string>>, string, string[]]> {
     const classes = [...index.classes.values()];
     return [
-      [this.byModuleName, moduleNamesOf(file)],
-      [this.byClassName, classes.map((c) => c.name)],
+      [this.byModuleName, MODULE_KEY, moduleNamesOf(file)],
+      [this.byClassName, CLASS_KEY, classes.map((c) => c.name)],
       // A class without `__tablename__` may be a Flask-SQLAlchemy model, whose table is named after it.
-      [this.byTable, classes.map((c) => c.tablename ?? snakeCase(c.name))],
-      [this.bySuperclassName, classes.flatMap((c) => c.superclasses.map((s) => s.path[s.path.length - 1] ?? s.head))],
+      [this.byTable, TABLE_KEY, classes.map((c) => c.tablename ?? snakeCase(c.name))],
+      [this.bySuperclassName, SUPERCLASS_KEY, classes.flatMap((c) => c.superclasses.map((s) => s.path[s.path.length - 1] ?? s.head))],
     ];
   }
 }
