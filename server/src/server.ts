@@ -96,8 +96,8 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
   } catch (error) {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
   } finally {
-    // Unless a newer edit is waiting for its own diagnostics.
-    if (![...latestTicket.values()].some((t) => t > ticket)) index.editorServed();
+    // Unless a newer scheduling is waiting for its own diagnostics.
+    if (ticket === tickets) index.editorServed();
   }
 }
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { LspTestClient, type DocumentDiagnosticReport, type PublishedDiagnostics } from './lspClient';
+import { LspTestClient, type DocumentDiagnosticReport, type PublishedDiagnostics, waitFor } from './lspClient';
 import type { ProgressReport } from '../../server/src/protocol';
 import { LEGACY } from './samples';
 
@@ -32,15 +32,6 @@ async function settle(ms = 300): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Holds the server's next `workspace/configuration` answers until `release()`. */
 function holdSettings(client: LspTestClient): { release: () => void } {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspTestClient } from './lspClient';
+import { LspTestClient, waitFor } from './lspClient';
 import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -89,15 +89,6 @@ function tripwireProject(dir: string, marker: string): string[] {
   return Object.keys(files);
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Everything an editor session does that reaches the disk: the scan, diagnostics, fixes, migration, report. */
 async function exerciseServer(client: LspTestClient, folders: string[], documentPath: string): Promise<void> {
@@ -105,7 +96,7 @@ async function exerciseServer(client: LspTestClient, folders: string[], document
   const report = await waitFor(async () => {
     const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
     return !r.scan.running && r.scan.total > 0 ? r : undefined;
-  });
+  }, 20000, 50);
   assert.ok(report.findingsLeft > 0, 'the scan found the legacy code');
   const uri = pathToFileURL(documentPath).toString();
   await client.open(uri, fs.readFileSync(documentPath, 'utf8'));

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspTestClient } from './lspClient';
+import { LspTestClient, waitFor } from './lspClient';
 import { LEGACY } from './samples';
 
 interface LspTextEdit {
@@ -207,7 +207,7 @@ describe('language server over JSON-RPC', () => {
     client.configuration = { enable: true, rules: { SQA402: 'off', SQA401: 'error' } };
     const count = client.published.length;
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    const republished = await waitFor(() => client.published.slice(count).find((p) => p.uri === uri));
+    const republished = await waitFor(() => client.published.slice(count).find((p) => p.uri === uri), 5000, 10);
     assert.ok(!republished.diagnostics.some((d) => d.code === 'SQA402'));
     assert.equal(republished.diagnostics.find((d) => d.code === 'SQA401')!.severity, 1);
     client.configuration = { enable: true, rules: {} };
@@ -253,16 +253,7 @@ describe('sqlaUpgrade.targetVersion', () => {
     client.configuration = { enable: true, rules: {}, targetVersion: '2.0' };
     const count = client.published.length;
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    await waitFor(() => client.published.slice(count).find((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'SQA302')));
+    await waitFor(() => client.published.slice(count).find((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'SQA302')), 5000, 10);
   });
 });
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

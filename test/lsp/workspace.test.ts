@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspTestClient } from './lspClient';
+import { LspTestClient, waitFor } from './lspClient';
 import type { ProgressReport, WorkspaceMigrationResult } from '../../server/src/protocol';
 import { changedOnDisk, movedDocuments, sha256Hex } from '../../client/src/migrationCheck';
 import { generateCorpus } from '../../scripts/benchCorpus';
@@ -19,15 +19,6 @@ const LEGACY_CORE = 'from sqlalchemy import select\n\nstmt = select([users.c.id]
 const MODERN = 'from sqlalchemy import select\n\nstmt = select(users.c.id)\n';
 const PLAIN = 'import json\n\nprint(json.dumps({}))\n';
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('workspace scan, progress report and workspace migration over JSON-RPC', () => {
   let client: LspTestClient;

@@ -8,16 +8,10 @@ import { DocumentStore } from '../../server/src/lsp/documents';
 import { analyze } from '../../server/src/engine/analyze';
 import { analyzeIncrementally, type AnalysisSnapshot } from '../../server/src/engine/incremental';
 import { Rng, generateEditModule } from '../../scripts/benchCorpus';
+import { pythonFiles } from './pythonFiles';
 
 const root = path.resolve(__dirname, '../../..');
 
-function pythonFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return pythonFiles(full);
-    return entry.name.endsWith('.py') ? [full] : [];
-  });
-}
 
 /** Typing-like edits, and the rougher ones: stray quotes and brackets, deleted and doubled lines, names that matter. */
 function randomEdit(rng: Rng, text: string, at: (offset: number) => { line: number; character: number }): TextDocumentContentChangeEvent {

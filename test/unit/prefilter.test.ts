@@ -8,16 +8,10 @@ import { ModuleModel } from '../../server/src/semantics/model';
 import { SQLALCHEMY_ROOTS, SQLALCHEMY_ROOT_TEXT, mentionsSqlAlchemy } from '../../server/src/semantics/names';
 import { RULES } from '../../server/src/rules/index';
 import type { Finding, Rule } from '../../server/src/rules/types';
+import { pythonFiles } from './pythonFiles';
 
 const root = path.resolve(__dirname, '../../..');
 
-function pythonFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return pythonFiles(full);
-    return entry.name.endsWith('.py') ? [full] : [];
-  });
-}
 
 const sources = ['test/fixtures', 'test/runtime/programs', 'test/runtime/pitfalls', 'sample'].flatMap((dir) => pythonFiles(path.join(root, dir)));
 
