@@ -214,7 +214,10 @@ export class ModuleModel {
    * word index; undefined without one (the caller then looks at each statement).
    */
   unitsSpellingAny(words: readonly string[]): number[] | undefined {
-    if (!this.wordIndex || !this.focus) return undefined;
+    if (!this.focus) return undefined;
+    // A module looked at on demand, with nothing carried over: one search of its text names them.
+    if (this.lazyWhole && this.summaries.length === 0) return [...this.unitsSpelling(words)].sort((a, b) => a - b);
+    if (!this.wordIndex) return undefined;
     const found: number[] = [];
     for (const word of words) found.push(...this.carriedUnitsSpelling(this.wordIndex, word));
     for (const i of this.carried().without) if (this.unitSpells(i, words)) found.push(i);
