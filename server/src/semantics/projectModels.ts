@@ -61,7 +61,7 @@ export class ProjectModels {
     if (!this.parser) throw new Error('ProjectModels needs a parser to index text');
     const tree = parseText(this.parser, source);
     try {
-      this.store(file, indexModule(new ModuleModel(source, tree), file), source);
+      this.store(file, indexModule(ModuleModel.ofModule(source, tree), file), source);
     } finally {
       tree.delete();
     }
