@@ -23,13 +23,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
   const configWatcher = vscode.workspace.createFileSystemWatcher('**/pyproject.toml');
+  const gitIgnoreWatcher = vscode.workspace.createFileSystemWatcher('**/.gitignore');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { configurationSection: 'sqlaUpgrade', fileEvents: [watcher, configWatcher] },
+    synchronize: { configurationSection: ['sqlaUpgrade', 'files.exclude'], fileEvents: [watcher, configWatcher, gitIgnoreWatcher] },
     // The server offers pull diagnostics: pulled on open and on every change (the analysis is
     // incremental), not again on save, and only for documents the selector above matches (Python).
     diagnosticPullOptions: { onChange: true, onSave: false, onTabs: false },

@@ -162,7 +162,7 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(async () => {
-  if (settings.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'sqlaUpgrade' });
+  if (settings.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: ['sqlaUpgrade', 'files.exclude'] });
   const { index, service } = await ready;
   try {
     connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
@@ -246,6 +246,12 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       scheduleDiagnostics(entry.document.uri);
     }
     refreshIfStale(true);
+    await index.scan();
+    filesChanged();
+    return;
+  }
+  // A .gitignore change can add files to the scan or take some out of it.
+  if (changes.some((c) => c.uri.endsWith('/.gitignore'))) {
     await index.scan();
     filesChanged();
     return;

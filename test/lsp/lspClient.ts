@@ -38,6 +38,8 @@ export class LspTestClient {
   readonly appliedEdits: unknown[] = [];
   applyEditResponse = { applied: true };
   configuration: unknown = { enable: true, fix: { includeReview: false }, rules: {} };
+  /** The answer for the `files.exclude` section. */
+  filesExclude: Record<string, unknown> = {};
   /** `$/progress` values (begin, report, end) the server sent. */
   readonly progress: Array<{ kind: string; message?: string; percentage?: number }> = [];
   readonly progressChanged: unknown[] = [];
@@ -67,9 +69,9 @@ export class LspTestClient {
       this.appliedEdits.push(params);
       return this.applyEditResponse;
     });
-    this.connection.onRequest('workspace/configuration', async (params: { items: unknown[] }) => {
+    this.connection.onRequest('workspace/configuration', async (params: { items: Array<{ section?: string }> }) => {
       await this.configurationGate;
-      return params.items.map(() => this.configuration);
+      return params.items.map((item) => (item.section === 'files.exclude' ? this.filesExclude : this.configuration));
     });
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshRequests++;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
+import ignore, { type Ignore } from 'ignore';
 
 /** Folders that hold other people's code or tool state, never the project's sources. */
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'site-packages', '__pycache__', '.tox', '.nox', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'dist-packages']);
@@ -38,17 +39,53 @@ function realPathOrUndefined(file: string): string | undefined {
   }
 }
 
+/** What a folder's walk leaves out besides the folders every walk skips. */
+export interface WalkOptions {
+  /** Leave out what the `.gitignore` files of the folder (and of its repository above it) ignore. */
+  respectGitIgnore?: boolean;
+  /**
+   * Paths to leave out, relative to the walked folder with `/` separators; a folder left out is
+   * not entered.
+   */
+  excluded?: (relative: string, isFolder: boolean, full: string) => boolean;
+}
+
 /**
  * The Python files under the given paths, in a stable order, as given or joined onto the given folder.
  * A folder's walk never follows symbolic links: one leading outside the folder is reported as
  * skipped, one leading inside it needs no following since the walk reaches its target anyway.
  * A file named directly may be a link, as long as its target lies in the folder holding the name.
  */
-export function collectPythonFiles(inputs: string[]): CollectedFiles {
-  const files: string[] = [];
-  const problems: PathProblem[] = [];
-  const skipped: PathProblem[] = [];
-  const roots = new Map<string, string>();
+export function collectPythonFiles(inputs: string[], options: WalkOptions = {}): CollectedFiles {
+  const collected = emptyCollection();
+  for (const _ of walkInputs(inputs, options, collected)) {
+    // Each step reads one folder; a synchronous caller takes them all at once.
+  }
+  return collected;
+}
+
+/**
+ * The same, giving the event loop a turn whenever the walk has held it for `sliceMs`: a language
+ * server walking a large tree keeps answering the editor meanwhile.
+ */
+export async function collectPythonFilesAsync(inputs: string[], options: WalkOptions = {}, sliceMs = 8): Promise<CollectedFiles> {
+  const collected = emptyCollection();
+  let sliceStart = Date.now();
+  for (const _ of walkInputs(inputs, options, collected)) {
+    if (Date.now() - sliceStart < sliceMs) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceStart = Date.now();
+  }
+  return collected;
+}
+
+function emptyCollection(): CollectedFiles {
+  return { files: [], problems: [], skipped: [], roots: new Map() };
+}
+
+/** Walks the inputs into `out`, pausing (yielding) after each folder it reads. */
+function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles): Generator<void> {
+  const { files, problems, skipped, roots } = out;
   const seen = new Set<string>();
   const add = (file: string, real: string, root: string) => {
     // Keyed by the real path: a file reached under two names is fixed once.
@@ -59,7 +96,7 @@ export function collectPythonFiles(inputs: string[]): CollectedFiles {
     }
   };
   const skipLink = (link: string, target: string, root: string) => skipped.push({ path: link, message: `symbolic link to ${target}, outside ${root}` });
-  const walk = (dir: string, root: string) => {
+  function* walk(dir: string, root: string, top: string, ignores: GitIgnoreLevel[]): Generator<void> {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -67,7 +104,11 @@ export function collectPythonFiles(inputs: string[]): CollectedFiles {
       problems.push({ path: dir, message: `cannot read folder: ${(error as Error).message}` });
       return;
     }
+    const levels = options.respectGitIgnore ? withGitIgnoreOf(dir, ignores) : ignores;
+    yield;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const leftOut = (full: string, isFolder: boolean) =>
+      (!!options.excluded && options.excluded(path.relative(top, full).split(path.sep).join('/'), isFolder, full)) || gitIgnores(levels, full, isFolder);
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
@@ -75,13 +116,13 @@ export function collectPythonFiles(inputs: string[]): CollectedFiles {
         const target = realPathOrUndefined(full);
         if (target === undefined || isInsideFolder(target, root)) continue;
         const targetIsFolder = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ?? false;
-        if (targetIsFolder || entry.name.endsWith('.py')) skipLink(full, target, root);
+        if ((targetIsFolder || entry.name.endsWith('.py')) && !leftOut(full, targetIsFolder)) skipLink(full, target, root);
       } else if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || isVirtualenv(full)) continue;
-        walk(full, root);
-      } else if (entry.isFile() && entry.name.endsWith('.py')) add(full, realPathOrUndefined(full) ?? path.resolve(full), root);
+        if (SKIPPED_DIRS.has(entry.name) || isVirtualenv(full) || leftOut(full, true)) continue;
+        yield* walk(full, root, top, levels);
+      } else if (entry.isFile() && entry.name.endsWith('.py') && !leftOut(full, false)) add(full, realPathOrUndefined(full) ?? path.resolve(full), root);
     }
-  };
+  }
   for (const input of inputs) {
     let stat: fs.Stats;
     let real: string;
@@ -93,7 +134,7 @@ export function collectPythonFiles(inputs: string[]): CollectedFiles {
       continue;
     }
     if (stat.isDirectory()) {
-      walk(input, real);
+      yield* walk(input, real, input, options.respectGitIgnore ? repositoryGitIgnores(input) : []);
       continue;
     }
     const root = realPathOrUndefined(path.dirname(path.resolve(input)));
@@ -101,7 +142,67 @@ export function collectPythonFiles(inputs: string[]): CollectedFiles {
     else if (!isInsideFolder(real, root)) skipLink(input, real, root);
     else add(input, real, root);
   }
-  return { files, problems, skipped, roots };
+}
+
+/** The patterns of one `.gitignore` file, which apply to paths below its folder. */
+interface GitIgnoreLevel {
+  folder: string;
+  rules: Ignore;
+}
+
+/** The levels so far, plus the folder's own `.gitignore` when it has one. */
+function withGitIgnoreOf(folder: string, levels: GitIgnoreLevel[]): GitIgnoreLevel[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(folder, '.gitignore'), 'utf8');
+  } catch {
+    return levels;
+  }
+  return [...levels, { folder, rules: ignore().add(text) }];
+}
+
+/**
+ * The `.gitignore` files above a folder, up to the root of the git repository holding it (none
+ * when no folder above it holds `.git`): a workspace folder may be part of a larger repository.
+ */
+function repositoryGitIgnores(folder: string): GitIgnoreLevel[] {
+  const above: string[] = [];
+  for (let dir = path.dirname(path.resolve(folder)); ; dir = path.dirname(dir)) {
+    above.unshift(dir);
+    if (fs.existsSync(path.join(dir, '.git'))) break;
+    if (path.dirname(dir) === dir) return [];
+  }
+  return above.reduce((levels, dir) => withGitIgnoreOf(dir, levels), [] as GitIgnoreLevel[]);
+}
+
+/** As git decides: the deepest `.gitignore` with a pattern for the path (ignoring or not) wins. */
+function gitIgnores(levels: GitIgnoreLevel[], full: string, isFolder: boolean): boolean {
+  let ignored = false;
+  for (const { folder, rules } of levels) {
+    const relative = path.relative(folder, full).split(path.sep).join('/') + (isFolder ? '/' : '');
+    const verdict = rules.test(relative);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * Whether git ignores a file under `folder`: the file itself or one of the folders between. What
+ * a folder's walk with `respectGitIgnore` leaves out, for one file (say, one a watcher reports).
+ */
+export function isGitIgnored(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  let levels = withGitIgnoreOf(folder, repositoryGitIgnores(folder));
+  let dir = folder;
+  const parts = relative.split(path.sep);
+  for (const part of parts.slice(0, -1)) {
+    dir = path.join(dir, part);
+    if (gitIgnores(levels, dir, true)) return true;
+    levels = withGitIgnoreOf(dir, levels);
+  }
+  return gitIgnores(levels, file, false);
 }
 
 /** Reads a file as UTF-8; undefined (with a reason) when it is not valid UTF-8 text. */

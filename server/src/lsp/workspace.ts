@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { minimatch } from 'minimatch';
+import { Minimatch, minimatch } from 'minimatch';
 import type { Connection } from 'vscode-languageserver';
 import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
 import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
-import { collectPythonFiles, readSource } from '../cli/files';
+import { collectPythonFilesAsync, isGitIgnored, readSource, type WalkOptions } from '../cli/files';
 import { summarize } from '../engine/scanFile';
 import { ScanPool, type FileResult, type ScanGroup, type ScanHandle } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
@@ -28,6 +28,37 @@ const INDEX_FLUSH_MS = 5000;
 function isExcluded(file: string, folder: string, settings: Settings): boolean {
   const relative = path.relative(folder, file).split(path.sep).join('/');
   return settings.exclude.some((glob) => minimatch(relative, glob, { dot: true }));
+}
+
+/**
+ * What the workspace scan leaves out of a folder besides `sqlaUpgrade.exclude`: `files.exclude`
+ * (a folder it names is not entered) and, unless turned off, what `.gitignore` files ignore.
+ */
+function scanExclusion(settings: Settings): WalkOptions {
+  const own = settings.exclude.map((glob) => new Minimatch(glob, { dot: true }));
+  const hidden = settings.filesExclude.map(({ glob, when }) => ({ pattern: new Minimatch(glob, { dot: true }), when }));
+  return {
+    respectGitIgnore: settings.respectGitIgnore,
+    excluded: (relative, isFolder, full) =>
+      (!isFolder && own.some((pattern) => pattern.match(relative))) ||
+      hidden.some(({ pattern, when }) => pattern.match(relative) && (when === undefined || siblingExists(full, when))),
+  };
+}
+
+/** A `when` clause of `files.exclude`: `$(basename)` stands for the name without its extension. */
+function siblingExists(full: string, when: string): boolean {
+  const name = path.basename(full, path.extname(full));
+  return fs.existsSync(path.join(path.dirname(full), when.split('$(basename)').join(name)));
+}
+
+/** Whether the scan leaves a file of the folder out (the walk's rules, for one file). */
+function leftOutOfScan(file: string, folder: string, settings: Settings): boolean {
+  const { excluded } = scanExclusion(settings);
+  const relative = path.relative(folder, file).split(path.sep);
+  for (let i = 1; i < relative.length; i++) {
+    if (excluded!(relative.slice(0, i).join('/'), true, path.join(folder, ...relative.slice(0, i)))) return true;
+  }
+  return excluded!(relative.join('/'), false, file) || (settings.respectGitIgnore && isGitIgnored(folder, file));
 }
 
 /**
@@ -95,7 +126,8 @@ export class WorkspaceIndex {
     for (const folder of this.folders) {
       const settings = await this.settings.get(URI.file(folder).toString());
       if (!settings.enable) continue;
-      for (const file of collectPythonFiles([folder]).files) if (!isExcluded(file, folder, settings)) found.push({ file, folder, settings });
+      // Walked a slice at a time: edits arriving meanwhile are served between the slices.
+      for (const file of (await collectPythonFilesAsync([folder], scanExclusion(settings))).files) found.push({ file, folder, settings });
     }
     if (generation !== this.scanGeneration) {
       progress?.done();
@@ -189,7 +221,7 @@ export class WorkspaceIndex {
     if (parsed.scheme !== 'file' || !parsed.fsPath.endsWith('.py')) return;
     const folder = this.folders.find((f) => parsed.fsPath.startsWith(f + path.sep));
     const settings = await this.settings.get(folder ? URI.file(folder).toString() : uri);
-    if (!settings.enable || (folder && isExcluded(parsed.fsPath, folder, settings))) {
+    if (!settings.enable || (folder && leftOutOfScan(parsed.fsPath, folder, settings))) {
       this.files.delete(uri);
     } else this.analyzeFromDisk(uri, parsed.fsPath, settings);
     this.changed();

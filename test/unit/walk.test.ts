@@ -1,0 +1,100 @@
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { collectPythonFiles, collectPythonFilesAsync, isGitIgnored } from '../../server/src/cli/files';
+
+/** Writes files (path → text) under a new temporary folder; returns the folder. */
+function tree(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-walk-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+const relative = (root: string, files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
+
+describe('folder walks and .gitignore', () => {
+  let root: string;
+  before(() => {
+    root = tree({
+      '.gitignore': 'build/\n*.gen.py\n!keep.gen.py\n# a comment\n',
+      'a.py': '',
+      'x.gen.py': '',
+      'keep.gen.py': '',
+      'build/b.py': '',
+      'sub/.gitignore': 'local.py\n!/again.gen.py\n',
+      'sub/c.py': '',
+      'sub/local.py': '',
+      'sub/other.gen.py': '',
+      'sub/again.gen.py': '',
+      'sub/deeper/local.py': '',
+    });
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('leaves out what the .gitignore files ignore, the deepest file deciding', () => {
+    const { files } = collectPythonFiles([root], { respectGitIgnore: true });
+    assert.deepEqual(relative(root, files), ['a.py', 'keep.gen.py', 'sub/again.gen.py', 'sub/c.py']);
+  });
+
+  it('walks everything without the option', () => {
+    const { files } = collectPythonFiles([root]);
+    assert.equal(files.length, 9);
+  });
+
+  it('isGitIgnored says of each file what the walk decided', () => {
+    const all = collectPythonFiles([root]).files;
+    const kept = new Set(collectPythonFiles([root], { respectGitIgnore: true }).files);
+    for (const file of all) assert.equal(isGitIgnored(root, file), !kept.has(file), file);
+  });
+
+  it('does not enter a folder the exclusion names, and passes folder-relative paths', () => {
+    const asked: string[] = [];
+    const { files } = collectPythonFiles([root], {
+      excluded: (rel, isFolder) => {
+        asked.push(rel + (isFolder ? '/' : ''));
+        return rel === 'sub';
+      },
+    });
+    assert.ok(asked.includes('sub/') && !asked.some((p) => p.startsWith('sub/') && p !== 'sub/'), 'nothing below the excluded folder is looked at');
+    assert.ok(asked.includes('build/') && asked.includes('build/b.py'));
+    assert.deepEqual(relative(root, files), ['a.py', 'build/b.py', 'keep.gen.py', 'x.gen.py']);
+  });
+
+  it('applies the .gitignore of the repository above the walked folder, and none without a repository', () => {
+    const repo = tree({ '.gitignore': 'generated/\n', 'proj/generated/g.py': '', 'proj/main.py': '' });
+    try {
+      const folder = path.join(repo, 'proj');
+      assert.deepEqual(relative(folder, collectPythonFiles([folder], { respectGitIgnore: true }).files), ['generated/g.py', 'main.py']);
+      fs.mkdirSync(path.join(repo, '.git'));
+      assert.deepEqual(relative(folder, collectPythonFiles([folder], { respectGitIgnore: true }).files), ['main.py']);
+      assert.equal(isGitIgnored(folder, path.join(folder, 'generated', 'g.py')), true);
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('the asynchronous walk finds the same files and lets other callbacks run meanwhile', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) many[`pkg${i}/m.py`] = '';
+    const wide = tree(many);
+    try {
+      let ranDuringWalk = false;
+      let walkDone = false;
+      setImmediate(() => {
+        ranDuringWalk = !walkDone;
+      });
+      const walked = await collectPythonFilesAsync([wide], { respectGitIgnore: true }, 0);
+      walkDone = true;
+      assert.ok(ranDuringWalk, 'the walk gave the event loop a turn');
+      assert.deepEqual(walked.files, collectPythonFiles([wide], { respectGitIgnore: true }).files);
+      assert.equal(walked.files.length, 40);
+    } finally {
+      fs.rmSync(wide, { recursive: true, force: true });
+    }
+  });
+});
