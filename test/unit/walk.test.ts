@@ -65,14 +65,14 @@ describe('folder walks and .gitignore', () => {
     assert.deepEqual(relative(root, files), ['a.py', 'build/b.py', 'keep.gen.py', 'x.gen.py']);
   });
 
-  it('applies the .gitignore of the repository above the walked folder, and none without a repository', () => {
-    const repo = tree({ '.gitignore': 'generated/\n', 'proj/generated/g.py': '', 'proj/main.py': '' });
+  it('reads no .gitignore above the walked folder', () => {
+    const repo = tree({ '.gitignore': 'proj/\ngenerated/\n', 'proj/generated/g.py': '', 'proj/main.py': '' });
     try {
+      fs.mkdirSync(path.join(repo, '.git'));
       const folder = path.join(repo, 'proj');
       assert.deepEqual(relative(folder, collectPythonFiles([folder], { respectGitIgnore: true }).files), ['generated/g.py', 'main.py']);
-      fs.mkdirSync(path.join(repo, '.git'));
-      assert.deepEqual(relative(folder, collectPythonFiles([folder], { respectGitIgnore: true }).files), ['main.py']);
-      assert.equal(isGitIgnored(folder, path.join(folder, 'generated', 'g.py')), true);
+      assert.equal(isGitIgnored(folder, path.join(folder, 'generated', 'g.py')), false);
+      assert.deepEqual(relative(repo, collectPythonFiles([repo], { respectGitIgnore: true }).files), []);
     } finally {
       fs.rmSync(repo, { recursive: true, force: true });
     }

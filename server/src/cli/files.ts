@@ -41,7 +41,10 @@ function realPathOrUndefined(file: string): string | undefined {
 
 /** What a folder's walk leaves out besides the folders every walk skips. */
 export interface WalkOptions {
-  /** Leave out what the `.gitignore` files of the folder (and of its repository above it) ignore. */
+  /**
+   * Leave out what the `.gitignore` files in the folder ignore. Those above it are not read (as
+   * VS Code's search does by default): a folder opened from inside an ignored one is still walked.
+   */
   respectGitIgnore?: boolean;
   /**
    * Paths to leave out, relative to the walked folder with `/` separators; a folder left out is
@@ -134,7 +137,7 @@ function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles
       continue;
     }
     if (stat.isDirectory()) {
-      yield* walk(input, real, input, options.respectGitIgnore ? repositoryGitIgnores(input) : []);
+      yield* walk(input, real, input, []);
       continue;
     }
     const root = realPathOrUndefined(path.dirname(path.resolve(input)));
@@ -161,20 +164,6 @@ function withGitIgnoreOf(folder: string, levels: GitIgnoreLevel[]): GitIgnoreLev
   return [...levels, { folder, rules: ignore().add(text) }];
 }
 
-/**
- * The `.gitignore` files above a folder, up to the root of the git repository holding it (none
- * when no folder above it holds `.git`): a workspace folder may be part of a larger repository.
- */
-function repositoryGitIgnores(folder: string): GitIgnoreLevel[] {
-  const above: string[] = [];
-  for (let dir = path.dirname(path.resolve(folder)); ; dir = path.dirname(dir)) {
-    above.unshift(dir);
-    if (fs.existsSync(path.join(dir, '.git'))) break;
-    if (path.dirname(dir) === dir) return [];
-  }
-  return above.reduce((levels, dir) => withGitIgnoreOf(dir, levels), [] as GitIgnoreLevel[]);
-}
-
 /** As git decides: the deepest `.gitignore` with a pattern for the path (ignoring or not) wins. */
 function gitIgnores(levels: GitIgnoreLevel[], full: string, isFolder: boolean): boolean {
   let ignored = false;
@@ -194,7 +183,7 @@ function gitIgnores(levels: GitIgnoreLevel[], full: string, isFolder: boolean): 
 export function isGitIgnored(folder: string, file: string): boolean {
   const relative = path.relative(folder, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  let levels = withGitIgnoreOf(folder, repositoryGitIgnores(folder));
+  let levels = withGitIgnoreOf(folder, []);
   let dir = folder;
   const parts = relative.split(path.sep);
   for (const part of parts.slice(0, -1)) {
