@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeTempTree } from './tempTree';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -12,12 +13,7 @@ const GET = 'from sqlalchemy.orm import Session\nfrom app.models import User\n\n
 const SELECT = 'from sqlalchemy import select\n\nstmt = select([users.c.id])\n';
 
 function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-config-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
+  return writeTempTree('sqla-config-', files);
 }
 
 function check(cwd: string, ...args: string[]) {

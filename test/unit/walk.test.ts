@@ -1,18 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { collectPythonFiles, collectPythonFilesAsync, isGitIgnored } from '../../server/src/cli/files';
+import { writeTempTree } from './tempTree';
 
-/** Writes files (path → text) under a new temporary folder; returns the folder. */
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-walk-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  return root;
+  return writeTempTree('sqla-walk-', files);
 }
 
 const relative = (root: string, files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
