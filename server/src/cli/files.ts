@@ -107,7 +107,7 @@ function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles
       problems.push({ path: dir, message: `cannot read folder: ${(error as Error).message}` });
       return;
     }
-    const levels = options.respectGitIgnore ? withGitIgnoreOf(dir, ignores) : ignores;
+    const levels = options.respectGitIgnore && entries.some((entry) => entry.name === '.gitignore') ? withGitIgnoreOf(dir, ignores) : ignores;
     yield;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const leftOut = (full: string, isFolder: boolean) =>
