@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { collectPythonFiles, collectPythonFilesAsync, isGitIgnored } from '../../server/src/cli/files';
+import { collectPythonFiles, collectPythonFilesAsync, isGitIgnored, isLeftOutOfWalk } from '../../server/src/cli/files';
 import { writeTempTree } from './tempTree';
 
 function tree(files: Record<string, string>): string {
@@ -44,6 +44,14 @@ describe('folder walks and .gitignore', () => {
     const all = collectPythonFiles([root]).files;
     const kept = new Set(collectPythonFiles([root], { respectGitIgnore: true }).files);
     for (const file of all) assert.equal(isGitIgnored(root, file), !kept.has(file), file);
+  });
+
+  it('isLeftOutOfWalk says the same with an exclusion that names a folder', () => {
+    const options = { respectGitIgnore: true, excluded: (rel: string) => rel === 'sub/deeper' || rel === 'keep.gen.py' };
+    const all = collectPythonFiles([root]).files;
+    const kept = new Set(collectPythonFiles([root], options).files);
+    assert.deepEqual(relative(root, [...kept]), ['a.py', 'sub/again.gen.py', 'sub/c.py']);
+    for (const file of all) assert.equal(isLeftOutOfWalk(root, file, options), !kept.has(file), file);
   });
 
   it('does not enter a folder the exclusion names, and passes folder-relative paths', () => {

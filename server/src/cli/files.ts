@@ -110,8 +110,7 @@ function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles
     const levels = options.respectGitIgnore && entries.some((entry) => entry.name === '.gitignore') ? withGitIgnoreOf(dir, ignores) : ignores;
     yield;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const leftOut = (full: string, isFolder: boolean) =>
-      (!!options.excluded && options.excluded(path.relative(top, full).split(path.sep).join('/'), isFolder, full)) || gitIgnores(levels, full, isFolder);
+    const leftOut = (full: string, isFolder: boolean) => leftOutBy(options, top, levels, full, isFolder);
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
@@ -176,22 +175,32 @@ function gitIgnores(levels: GitIgnoreLevel[], full: string, isFolder: boolean): 
   return ignored;
 }
 
+/** Whether the options leave a path out: their exclusion, or the `.gitignore` levels that apply there. */
+function leftOutBy(options: WalkOptions, top: string, levels: GitIgnoreLevel[], full: string, isFolder: boolean): boolean {
+  return (!!options.excluded && options.excluded(path.relative(top, full).split(path.sep).join('/'), isFolder, full)) || gitIgnores(levels, full, isFolder);
+}
+
 /**
- * Whether git ignores a file under `folder`: the file itself or one of the folders between. What
- * a folder's walk with `respectGitIgnore` leaves out, for one file (say, one a watcher reports).
+ * Whether a walk of `folder` with these options leaves out a file below it: the file itself or
+ * one of the folders between. What the walk decides, for one file (say, one a watcher reports).
  */
-export function isGitIgnored(folder: string, file: string): boolean {
+export function isLeftOutOfWalk(folder: string, file: string, options: WalkOptions): boolean {
   const relative = path.relative(folder, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  let levels = withGitIgnoreOf(folder, []);
+  const withLevel = (dir: string, levels: GitIgnoreLevel[]) => (options.respectGitIgnore ? withGitIgnoreOf(dir, levels) : levels);
+  let levels = withLevel(folder, []);
   let dir = folder;
-  const parts = relative.split(path.sep);
-  for (const part of parts.slice(0, -1)) {
+  for (const part of relative.split(path.sep).slice(0, -1)) {
     dir = path.join(dir, part);
-    if (gitIgnores(levels, dir, true)) return true;
-    levels = withGitIgnoreOf(dir, levels);
+    if (leftOutBy(options, folder, levels, dir, true)) return true;
+    levels = withLevel(dir, levels);
   }
-  return gitIgnores(levels, file, false);
+  return leftOutBy(options, folder, levels, file, false);
+}
+
+/** Whether git ignores a file under `folder` (a walk with `respectGitIgnore` leaves it out). */
+export function isGitIgnored(folder: string, file: string): boolean {
+  return isLeftOutOfWalk(folder, file, { respectGitIgnore: true });
 }
 
 /** Reads a file as UTF-8; undefined (with a reason) when it is not valid UTF-8 text. */

@@ -22,7 +22,7 @@ export interface Settings {
 }
 
 /** A `files.exclude` glob, with the sibling a `{"when": "$(basename).ts"}` value asks for. */
-export interface FilesExclude extends Array<{ glob: string; when?: string }> {}
+export type FilesExclude = Array<{ glob: string; when?: string }>;
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true, targetVersion: '1.4-compatible', fix: { includeReview: false }, rules: {}, exclude: [], respectGitIgnore: true, filesExclude: [],

@@ -8,7 +8,7 @@ import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
 import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
-import { collectPythonFilesAsync, isGitIgnored, readSource, type WalkOptions } from '../cli/files';
+import { collectPythonFilesAsync, isLeftOutOfWalk, readSource, type WalkOptions } from '../cli/files';
 import { summarize } from '../engine/scanFile';
 import { ScanPool, type FileResult, type ScanGroup, type ScanHandle } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
@@ -49,16 +49,6 @@ function scanExclusion(settings: Settings): WalkOptions {
 function siblingExists(full: string, when: string): boolean {
   const name = path.basename(full, path.extname(full));
   return fs.existsSync(path.join(path.dirname(full), when.split('$(basename)').join(name)));
-}
-
-/** Whether the scan leaves a file of the folder out (the walk's rules, for one file). */
-function leftOutOfScan(file: string, folder: string, settings: Settings): boolean {
-  const { excluded } = scanExclusion(settings);
-  const relative = path.relative(folder, file).split(path.sep);
-  for (let i = 1; i < relative.length; i++) {
-    if (excluded!(relative.slice(0, i).join('/'), true, path.join(folder, ...relative.slice(0, i)))) return true;
-  }
-  return excluded!(relative.join('/'), false, file) || (settings.respectGitIgnore && isGitIgnored(folder, file));
 }
 
 /**
@@ -221,7 +211,7 @@ export class WorkspaceIndex {
     if (parsed.scheme !== 'file' || !parsed.fsPath.endsWith('.py')) return;
     const folder = this.folders.find((f) => parsed.fsPath.startsWith(f + path.sep));
     const settings = await this.settings.get(folder ? URI.file(folder).toString() : uri);
-    if (!settings.enable || (folder && leftOutOfScan(parsed.fsPath, folder, settings))) {
+    if (!settings.enable || (folder && isLeftOutOfWalk(folder, parsed.fsPath, scanExclusion(settings)))) {
       this.files.delete(uri);
     } else this.analyzeFromDisk(uri, parsed.fsPath, settings);
     this.changed();
