@@ -59,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(
     watcher,
     configWatcher,
+    gitIgnoreWatcher,
     view,
     status,
     progress,

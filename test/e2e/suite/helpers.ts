@@ -88,6 +88,29 @@ export function rangeOf(document: vscode.TextDocument, needle: string): vscode.R
   return new vscode.Range(document.positionAt(offset), document.positionAt(offset + needle.length));
 }
 
+function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof Error && (error.name === 'Canceled' || error.message === 'Canceled'));
+}
+
+/**
+ * The quick fixes over `range`, asked for as the lightbulb asks; `resolve` actions get their
+ * lazily computed edits, as choosing one in the editor does. VS Code cancels such a request when
+ * the document's set of code-action providers changes meanwhile (an extension activating, say
+ * for the settings.json a test writes); the editor then asks again, and so does this helper.
+ */
+export async function quickFixes(uri: vscode.Uri, range: vscode.Range, resolve = 0): Promise<vscode.CodeAction[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value, resolve);
+      return actions ?? [];
+    } catch (error) {
+      if (attempt >= 3 || !isCancellation(error)) throw error;
+      await sleep(250);
+    }
+  }
+}
+
 /** Puts every changed document back to its text on disk and closes all editors, so tests do not see each other's edits. */
 export async function revertAndCloseAll(): Promise<void> {
   for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme !== 'output')) {

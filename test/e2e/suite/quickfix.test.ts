@@ -1,14 +1,9 @@
 // Quick fixes offered for a finding, applied the way the lightbulb applies them.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, open, ourDiagnostics, rangeOf, revertAndCloseAll, waitFor, waitForDiagnostics } from './helpers';
+import { activate, open, ourDiagnostics, quickFixes, rangeOf, revertAndCloseAll, waitFor, waitForDiagnostics } from './helpers';
 
-async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  // The last argument resolves lazily computed edits, as choosing an action in the editor does.
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-    'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value, 10);
-  return actions ?? [];
-}
+const quickFixesResolved = (uri: vscode.Uri, range: vscode.Range) => quickFixes(uri, range, 10);
 
 suite('quick fix', () => {
   suiteSetup(activate);
@@ -18,7 +13,7 @@ suite('quick fix', () => {
     const { uri, document } = await open('app/models.py');
     const before = document.getText();
     const [diagnostic] = await waitForDiagnostics(uri, 'SQA401');
-    const actions = await quickFixes(uri, diagnostic.range);
+    const actions = await quickFixesResolved(uri, diagnostic.range);
     const fix = actions.find((a) => a.title.startsWith('Use Session.get()'));
     assert.ok(fix, `a Session.get() fix among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.strictEqual(fix.isPreferred, true, 'a safe fix is the preferred one');
@@ -35,7 +30,7 @@ suite('quick fix', () => {
   test('"Ignore SQA401 on this line" adds a suppression comment', async () => {
     const { uri, document } = await open('app/models.py');
     const [diagnostic] = await waitForDiagnostics(uri, 'SQA401');
-    const actions = await quickFixes(uri, diagnostic.range);
+    const actions = await quickFixesResolved(uri, diagnostic.range);
     const ignore = actions.find((a) => a.title === 'Ignore SQA401 on this line');
     assert.ok(ignore?.edit, `an ignore action among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.strictEqual(await vscode.workspace.applyEdit(ignore.edit), true);
@@ -48,7 +43,7 @@ suite('quick fix', () => {
     const { uri, document } = await open('app/reports.py');
     const before = document.getText();
     await waitForDiagnostics(uri, 'SQA201');
-    const actions = await quickFixes(uri, rangeOf(document, '[User.name]'));
+    const actions = await quickFixesResolved(uri, rangeOf(document, '[User.name]'));
     const fix = actions.find((a) => a.isPreferred && a.title.endsWith('(SQA201)'));
     assert.ok(fix?.edit, `a preferred SQA201 fix among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.strictEqual(await vscode.workspace.applyEdit(fix.edit), true);

@@ -1,7 +1,7 @@
 // `sqlaUpgrade.rules` changes what the server reports, live.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, open, ourDiagnostics, revertAndCloseAll, waitFor, waitForDiagnostics } from './helpers';
+import { activate, open, ourDiagnostics, quickFixes, revertAndCloseAll, waitFor, waitForDiagnostics } from './helpers';
 
 async function setRules(value: Record<string, string> | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('sqlaUpgrade').update('rules', value, vscode.ConfigurationTarget.Workspace);
@@ -20,9 +20,8 @@ suite('settings', () => {
     await setRules({ SQA401: 'off' });
     await waitFor('SQA401 to be switched off', () => ourDiagnostics(uri, 'SQA401').length === 0);
     assert.ok(ourDiagnostics(uri, 'SQA301').length > 0, 'other rules still report');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
-    assert.deepStrictEqual((actions ?? []).filter((a) => a.title.includes('SQA401')).map((a) => a.title), []);
+    const actions = await quickFixes(uri, diagnostic.range);
+    assert.deepStrictEqual(actions.filter((a) => a.title.includes('SQA401')).map((a) => a.title), []);
 
     await setRules(undefined);
     await waitForDiagnostics(uri, 'SQA401');
