@@ -7,8 +7,9 @@
  *                                      whole tree and, in process, for the edited document
  *   node dist/bench.js --no-lsp        skip the language-server latency measurement
  *
- * Measures parse-only time, cold scan time (parse + analyze) in process and through the scan
- * worker pool (one worker, then one per core), and, through the real language server over
+ * Measures parse-only time, cold scan time (each file read, parsed and analyzed as the workspace
+ * scan does, with the project's models) in process and through the scan worker pool (one
+ * worker, then one per core), and, through the real language server over
  * JSON-RPC, the time from didChange to the diagnostics of that version on a 5,000-line document
  * with nothing else running, then on a 5,000-line and a 20,000-line document while the server
  * scans the tree in the background, and the server's peak
@@ -29,7 +30,10 @@ import type { Rule } from '../server/src/rules/types';
 import { DocumentStore } from '../server/src/lsp/documents';
 import { countSyntaxErrors } from '../server/src/fix/fixAll';
 import type { Tree } from '../server/src/parse/parser';
-import { ScanPool, availableCores, type ScanGroup } from '../server/src/engine/scanPool';
+import { ScanPool, availableCores, type ScanGroup, type ScanSettings } from '../server/src/engine/scanPool';
+import { scanFile } from '../server/src/engine/scanFile';
+import { projectModuleRoots } from '../server/src/engine/standalone';
+import { ProjectModels, moduleNamesOf } from '../server/src/semantics/projectModels';
 import type { ProgressReport } from '../server/src/protocol';
 import { LspTestClient, type PublishedDiagnostics } from '../test/lsp/lspClient';
 import { Rng, generateCorpus, generateEditModule, isPythonKeyword } from './benchCorpus';
@@ -138,9 +142,14 @@ function describeRuns(runs: Run[]): string {
   return `${runs.map((r) => seconds(r.wall)).join(', ')} (cpu ${runs.map((r) => seconds(r.cpu)).join(', ')})`;
 }
 
+/**
+ * Parse-only passes and cold scans in process: each file as a scan worker treats it (scanFile,
+ * with the project's models filling up as files finish), on this thread alone.
+ */
 async function measureScans(sources: Source[]) {
   const parser = await createPythonParser();
   const engine = await AnalysisEngine.create();
+  const settings = scanSettings(sources);
   const parseAll = (subset: Source[]): Run => {
     const start = performance.now();
     const cpu = process.cpuUsage();
@@ -153,11 +162,13 @@ async function measureScans(sources: Source[]) {
   const scanAll = (subset: Source[], tally: boolean): Run => {
     const start = performance.now();
     const cpu = process.cpuUsage();
-    for (const { text } of subset) {
-      const result = engine.analyzeText(text);
+    const models = new ProjectModels(engine.parser);
+    for (const { file } of subset) {
+      const result = scanFile(engine.parser, file, settings, models);
+      if (result.status !== 'analyzed') continue;
+      models.storeIndexes([{ file, index: result.index, digest: result.digest }]);
       if (!tally) continue;
       findings += result.findings.length;
-      syntaxErrors += result.syntaxErrors;
       for (const finding of result.findings) byCode.set(finding.code, (byCode.get(finding.code) ?? 0) + 1);
     }
     return finish(start, cpu);
@@ -174,6 +185,8 @@ async function measureScans(sources: Source[]) {
     parseRuns.push(parseAll(sources));
     scanRuns.push(scanAll(sources, run === 0));
   }
+  // Untimed: whether the tree parses cleanly.
+  for (const { text } of sources) syntaxErrors += engine.countSyntaxErrors(text);
   parser.delete();
   return { parseRuns, scanRuns, findings, syntaxErrors, byCode };
 }
@@ -183,9 +196,14 @@ async function measureScans(sources: Source[]) {
  * result, after a warm-up scan that starts the workers. CPU time is the whole process's, all
  * threads included.
  */
+/** A workspace folder's scan settings, by default, for these files. */
+function scanSettings(sources: Source[]): ScanSettings {
+  return { rules: {}, targetVersion: '1.4-compatible', maxFileSizeMB: 2, projectRoots: projectModuleRoots(sources.map((s) => s.file), moduleNamesOf) };
+}
+
 async function measurePool(sources: Source[], workers: number): Promise<{ runs: Run[]; findings: number; workers: number }> {
   const pool = new ScanPool({ workers });
-  const settings = { rules: {}, targetVersion: '1.4-compatible', maxFileSizeMB: 2 };
+  const settings = scanSettings(sources);
   const groups = (subset: Source[]): ScanGroup[] => [{ files: subset.map((s) => s.file), settings }];
   // The workers are unref()ed: something must keep this process alive while it waits for them.
   const keepAlive = setInterval(() => undefined, 1000);

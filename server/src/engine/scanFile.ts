@@ -7,6 +7,7 @@ import type { Parser } from 'web-tree-sitter';
 import { URI } from 'vscode-uri';
 import { analyze } from './analyze';
 import { skipReason } from './limits';
+import { cannotUseSqlAlchemy } from './standalone';
 import type { LineIndex } from './lines';
 import { parseText } from '../parse/parser';
 import { readSource } from '../cli/files';
@@ -22,10 +23,16 @@ export interface ScanSettings {
   rules: Record<string, string>;
   targetVersion: '1.4-compatible' | '2.0' | string;
   maxFileSizeMB: number;
+  /**
+   * The first names of the project's module names (projectModuleRoots): with them, a module whose
+   * text shows it cannot use SQLAlchemy is not parsed. Without them, every module is.
+   */
+  projectRoots?: ReadonlySet<string>;
 }
 
 export type FileResult =
-  | { file: string; status: 'analyzed'; usesSqlAlchemy: boolean; findings: FindingSummary[]; index: ModuleIndex; digest: string }
+  /** `index` is absent for a module that cannot use SQLAlchemy: it is indexed where and when a question needs it. */
+  | { file: string; status: 'analyzed'; usesSqlAlchemy: boolean; findings: FindingSummary[]; index?: ModuleIndex; digest: string }
   /** Unreadable, too large, generated, or excluded by its pyproject.toml: not in the report. */
   | { file: string; status: 'skipped'; reason: string };
 
@@ -66,6 +73,9 @@ export function scanFile(parser: Parser, file: string, settings: ScanSettings, m
   if (tooBig) return { file, status: 'skipped', reason: tooBig };
   const options = projectOptions(URI.file(file).toString());
   if (!options) return { file, status: 'skipped', reason: 'excluded by its pyproject.toml' };
+  if (settings.projectRoots && cannotUseSqlAlchemy(source.text, settings.projectRoots)) {
+    return { file, status: 'analyzed', usesSqlAlchemy: false, findings: [], digest: textDigest(source.text) };
+  }
   const tree = parseText(parser, source.text);
   try {
     yieldPoint?.();

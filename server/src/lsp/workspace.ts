@@ -7,9 +7,10 @@ import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
-import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
+import { moduleIndexOf, moduleNamesOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
 import { collectPythonFilesAsync, isLeftOutOfWalk, readSource, type WalkOptions } from '../cli/files';
 import { summarize } from '../engine/scanFile';
+import { projectModuleRoots } from '../engine/standalone';
 import { ScanPool, type FileResult, type ScanGroup, type ScanHandle } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
 import { ProgressChangedNotification } from '../protocol';
@@ -129,13 +130,14 @@ export class WorkspaceIndex {
     progress?.begin('SQLAlchemy Upgrade: scanning', 0, `0/${found.length} files`, true);
     // Files open in the editor are analyzed from its text: they count as done at once.
     const groups = new Map<Settings, ScanGroup>();
+    const projectRoots = projectModuleRoots(found.map((f) => f.file), moduleNamesOf);
     for (const { file, settings } of found) {
       if (this.isOpen(URI.file(file).toString())) {
         this.scanState.done++;
         continue;
       }
       let group = groups.get(settings);
-      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB } }));
+      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB, projectRoots } }));
       group.files.push(file);
     }
     let lastReport = Date.now();

@@ -8,7 +8,8 @@ import { indexModule, type ModuleIndex } from './modelIndex';
 import { ProjectView, snakeCase } from './projectView';
 
 interface StoredModule {
-  index: ModuleIndex;
+  /** Undefined for a file stored without one (see storeDeferred): made from the file on disk when first needed. */
+  index?: ModuleIndex;
   /** Kept for files indexed from a text in hand; a file indexed elsewhere (a scan worker) keeps its digest only. */
   text?: string;
   digest?: string;
@@ -17,7 +18,8 @@ interface StoredModule {
 /** One file's index computed elsewhere (say, in a scan worker), with the digest of the text it was computed from. */
 export interface IndexEntry {
   file: string;
-  index: ModuleIndex;
+  /** Absent for a module whose text shows it cannot use SQLAlchemy (see cannotUseSqlAlchemy): indexed when first asked about. */
+  index?: ModuleIndex;
   digest: string;
 }
 
@@ -116,7 +118,37 @@ export class ProjectModels {
   indexOf(filePath: string): ModuleIndex | undefined {
     const file = path.resolve(filePath);
     this.asked(FILE_KEY, file);
-    return this.modules.get(file)?.index;
+    const stored = this.modules.get(file);
+    if (!stored) return undefined;
+    return stored.index ?? this.indexDeferred(file, stored);
+  }
+
+  /**
+   * Indexes a file stored without an index, from its text on disk. Its classes join the secondary
+   * indexes without counting as changed answers: a module that cannot use SQLAlchemy has no class
+   * that a question about models would keep (see cannotUseSqlAlchemy).
+   */
+  private indexDeferred(file: string, stored: StoredModule): ModuleIndex {
+    const { text } = readSource(file);
+    let index: ModuleIndex = { file, names: new Map(), classes: new Map() };
+    if (text !== undefined && this.parser) {
+      const tree = parseText(this.parser, text);
+      try {
+        index = indexModule(ModuleModel.ofModule(text, tree), file);
+      } finally {
+        tree.delete();
+      }
+    }
+    stored.index = index;
+    if (text !== undefined) stored.digest = textDigest(text);
+    for (const [map, , keys] of this.keysOf(file, index, false)) {
+      for (const key of keys) {
+        let files = map.get(key);
+        if (!files) map.set(key, (files = new Set()));
+        files.add(file);
+      }
+    }
+    return index;
   }
 
   /** Parses a stored file and hands its model to `use`; the tree is freed afterwards. */
@@ -191,7 +223,7 @@ export class ProjectModels {
   }
 
   /** Every answer that a file's index takes part in changes. */
-  private answersChanged(file: string, index: ModuleIndex): void {
+  private answersChanged(file: string, index: ModuleIndex | undefined): void {
     const count = (question: string) => {
       let changes = this.keyChanges.get(question);
       if (!changes) this.keyChanges.set(question, (changes = { total: 0, byFile: new Map() }));
@@ -227,11 +259,14 @@ export class ProjectModels {
     for (const [map, , keys] of this.keysOf(file, stored.index)) for (const key of keys) map.get(key)?.delete(file);
   }
 
-  /** Each secondary index, the kind of question it answers, and the keys this file has in it. */
-  private keysOf(file: string, index: ModuleIndex): Array<[Map<string, Set<string>>, string, string[]]> {
-    const classes = [...index.classes.values()];
+  /**
+   * Each secondary index, the kind of question it answers, and the keys this file has in it. A
+   * file without its index yet has its module names only.
+   */
+  private keysOf(file: string, index: ModuleIndex | undefined, withModuleNames = true): Array<[Map<string, Set<string>>, string, string[]]> {
+    const classes = index ? [...index.classes.values()] : [];
     return [
-      [this.byModuleName, MODULE_KEY, moduleNamesOf(file)],
+      [this.byModuleName, MODULE_KEY, withModuleNames ? moduleNamesOf(file) : []],
       [this.byClassName, CLASS_KEY, classes.map((c) => c.name)],
       // A class without `__tablename__` may be a Flask-SQLAlchemy model, whose table is named after it.
       [this.byTable, TABLE_KEY, classes.map((c) => c.tablename ?? snakeCase(c.name))],
