@@ -239,6 +239,19 @@ describe('check: paths', () => {
     assert.deepEqual(paths, [path.join(absolute, 'pkg', 'mod.py'), 'top.py']);
   });
 
+  test('a module without SQLAlchemy is still checked for syntax errors; modules beside it keep their findings', () => {
+    const dir = workspace({
+      'tools/plain.py': 'import json\n\ndef broken(:\n    return json.dumps({})\n',
+      'tools/clean.py': 'import os\n\nprint(os.getcwd())\n',
+      'app/models.py': ONE_FINDING,
+    });
+    const { status, value, stderr } = cliJson<JsonFinding[]>(['check', '--format', 'json', '.'], dir);
+    assert.equal(status, 1);
+    assert.deepEqual([...new Set(value.map((f) => f.path))], [path.join('app', 'models.py')]);
+    assert.match(stderr, /tools[\\/]plain\.py: has syntax errors/);
+    assert.doesNotMatch(stderr, /clean\.py/);
+  });
+
   test('checks the current folder when no path is given', () => {
     const dir = workspace({ 'a.py': ONE_FINDING, 'sub/b.py': ONE_FINDING });
     const { status, value } = cliJson<JsonFinding[]>(['check', '--format', 'json'], dir);

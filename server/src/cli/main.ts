@@ -1,7 +1,10 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { createTwoFilesPatch } from 'diff';
-import { AnalysisEngine } from '../engine/engine';
+import { AnalysisEngine, type TextAnalysis } from '../engine/engine';
+import { LineIndex } from '../engine/lines';
+import { cannotUseSqlAlchemy, projectModuleRoots } from '../engine/standalone';
+import { moduleNamesOf } from '../semantics/projectModels';
 import { RULES, ruleByCode } from '../rules/index';
 import { ruleMarkdown } from '../rules/docs';
 import { defaultSeverity, guideUrl } from '../rules/types';
@@ -166,7 +169,8 @@ async function check(args: string[], io: Output): Promise<number> {
   for (const link of skippedLinks) io.err(`sqla-upgrade: ${link.path}: skipped: ${link.message}\n`);
   // First pass: the models of every file, so that rules follow classes across files.
   const project = new ProjectTexts(engine);
-  const inputs: Array<{ file: string; options: AnalyzeOptions; text: string }> = [];
+  const projectRoots = projectModuleRoots(files.map((f) => path.resolve(f)), moduleNamesOf);
+  const inputs: Array<{ file: string; options: AnalyzeOptions; text: string; standalone: boolean }> = [];
   for (const file of files) {
     const selected = optionsForFile(file, cli, io, reportedConfigs);
     if (!selected) continue;
@@ -182,11 +186,15 @@ async function check(args: string[], io: Output): Promise<number> {
       io.err(`sqla-upgrade: ${file}: skipped: ${skipped}\n`);
       continue;
     }
-    inputs.push({ file, options: selected.options, text: source.text });
-    project.add(file, source.text, false);
+    // A module that cannot use SQLAlchemy has nothing to find: it is parsed once, for its syntax errors.
+    const standalone = cannotUseSqlAlchemy(source.text, projectRoots);
+    inputs.push({ file, options: selected.options, text: source.text, standalone });
+    project.add(file, source.text, false, standalone);
   }
-  for (const { file, options, text } of inputs) {
-    const analysis = engine.analyzeText(text, { ...options, models: project.models, filePath: path.resolve(file) });
+  for (const { file, options, text, standalone } of inputs) {
+    const analysis: TextAnalysis = standalone
+      ? { findings: [], lines: new LineIndex(text), syntaxErrors: engine.countSyntaxErrors(text), usesSqlAlchemy: false }
+      : engine.analyzeText(text, { ...options, models: project.models, filePath: path.resolve(file) });
     if (analysis.syntaxErrors > 0) io.err(`sqla-upgrade: ${file}: has syntax errors; code inside them is not analyzed\n`);
     if (analysis.stoppedBefore) {
       io.err(`sqla-upgrade: ${file}: analysis stopped at its time budget, before ${analysis.stoppedBefore}; findings may be missing\n`);

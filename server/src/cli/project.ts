@@ -18,12 +18,16 @@ export class ProjectTexts {
     this.models = new ProjectModels(engine.parser);
   }
 
-  /** Adds a file of the run; only editable files take edits from fixes in other files. */
-  add(file: string, text: string, editable: boolean): void {
+  /**
+   * Adds a file of the run; only editable files take edits from fixes in other files. A file that
+   * cannot use SQLAlchemy (`unindexed`) is indexed only if another file's analysis asks about it.
+   */
+  add(file: string, text: string, editable: boolean, unindexed = false): void {
     const key = path.resolve(file);
     this.texts.set(key, text);
     if (editable) this.editable.add(key);
-    this.models.update(key, text);
+    if (unindexed) this.models.updateUnindexed(key, text);
+    else this.models.update(key, text);
   }
 
   textOf(file: string): string | undefined {

@@ -70,6 +70,16 @@ export class ProjectModels {
   }
 
   /**
+   * Keeps a file's text without indexing it yet: for a module whose text shows it cannot use
+   * SQLAlchemy (see cannotUseSqlAlchemy), indexed only if a question needs it.
+   */
+  updateUnindexed(filePath: string, text: string): void {
+    const file = path.resolve(filePath);
+    this.unlink(file);
+    this.link(file, { text });
+  }
+
+  /**
    * Stores indexes computed elsewhere, without their texts (a closed file's text is read again
    * from disk when an edit needs it).
    */
@@ -124,12 +134,12 @@ export class ProjectModels {
   }
 
   /**
-   * Indexes a file stored without an index, from its text on disk. Its classes join the secondary
+   * Indexes a file stored without an index, from its text kept or on disk. Its classes join the secondary
    * indexes without counting as changed answers: a module that cannot use SQLAlchemy has no class
    * that a question about models would keep (see cannotUseSqlAlchemy).
    */
   private indexDeferred(file: string, stored: StoredModule): ModuleIndex {
-    const { text } = readSource(file);
+    const text = stored.text ?? readSource(file).text;
     let index: ModuleIndex = { file, names: new Map(), classes: new Map() };
     if (text !== undefined && this.parser) {
       const tree = parseText(this.parser, text);
@@ -140,7 +150,7 @@ export class ProjectModels {
       }
     }
     stored.index = index;
-    if (text !== undefined) stored.digest = textDigest(text);
+    if (text !== undefined && stored.text === undefined) stored.digest = textDigest(text);
     for (const [map, , keys] of this.keysOf(file, index, false)) {
       for (const key of keys) {
         let files = map.get(key);
