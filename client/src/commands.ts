@@ -71,10 +71,22 @@ async function staleFiles(result: WorkspaceMigrationResult): Promise<string[]> {
 async function migrateWorkspace(context: CommandContext, params: { codes?: string[]; includeReview: boolean }, options: MigrationOptions): Promise<{ applied: boolean; files: number; fixes: number; changed?: string[] } | undefined> {
   const client = runningClient(context);
   if (!client) return undefined;
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'SQLAlchemy Upgrade: preparing the migration' },
-    () => client.sendRequest(WorkspaceMigrationRequest.type, params),
-  );
+  let cancelled = false;
+  let result: WorkspaceMigrationResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SQLAlchemy Upgrade: preparing the migration', cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => (cancelled = true));
+        return client.sendRequest(WorkspaceMigrationRequest.type, params, token);
+      },
+    );
+  } catch (error) {
+    // Cancelled from the notification: nothing was changed, nothing to report.
+    if (cancelled) return undefined;
+    throw error;
+  }
+  if (cancelled) return undefined;
   if (result.files === 0) {
     void vscode.window.showInformationMessage('SQLAlchemy Upgrade: nothing to migrate.');
     return { applied: false, files: 0, fixes: 0 };

@@ -332,7 +332,7 @@ connection.onRequest(RescanRequest.type, async (token) => {
 connection.onRequest(WorkspaceMigrationRequest.type, async (params, token) => {
   const { engine, store, index } = await untilCancelled(ready, token);
   throwIfCancelled(token);
-  return workspaceMigration(engine.parser, store, index, params);
+  return workspaceMigration(engine.parser, store, index, params, token);
 });
 connection.onRequest(RuleDocumentationRequest.type, ({ code }) => {
   const rule = ruleByCode(code);

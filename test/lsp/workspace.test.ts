@@ -349,3 +349,46 @@ describe('a long workspace scan runs in the scan workers', () => {
     assert.ok(kinds.filter((k) => k === 'report').length > 1, 'the progress was reported as files arrived');
   });
 });
+
+describe('workspace migration of a large workspace over JSON-RPC', () => {
+  let client: LspTestClient;
+  let folder: string;
+  const FILES = 150;
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-ws-migrate-'));
+    fs.mkdirSync(path.join(folder, 'app'));
+    for (let i = 0; i < FILES; i++) {
+      const body = Array.from({ length: 20 }, (_, k) => `\n\ndef find_${k}(session: Session):\n    return session.query(User).get(${k})\n`).join('');
+      fs.writeFileSync(path.join(folder, 'app', `service_${i}.py`), `from sqlalchemy.orm import Session\nfrom app.models import User\n${body}`);
+    }
+    client = new LspTestClient();
+    client.configuration = { enable: true, rules: {} };
+    await client.initialize({}, [{ uri: pathToFileURL(folder).toString(), name: 'ws' }]);
+    await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running && r.scan.done === FILES ? true : undefined;
+    }, 120000);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('stops at the next file when the request is cancelled, and answers the editor meanwhile', async () => {
+    const migration = client.cancellableRequest<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    // Served while the migration runs: the server takes turns with it.
+    const progress = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+    assert.equal(progress.scan.done, FILES);
+    migration.cancel();
+    const outcome = await migration.result;
+    assert.ok('error' in outcome, 'the cancelled migration returned no edit');
+    assert.equal((outcome.error as { code: number }).code, -32800, 'RequestCancelled');
+  });
+
+  it('without a cancel, builds the edit over every file', async () => {
+    const result = await client.request<WorkspaceMigrationResult>('sqlaUpgrade/workspaceMigration', { includeReview: true });
+    assert.equal(result.files, FILES);
+    assert.equal(result.fixes, FILES * 20);
+  });
+});

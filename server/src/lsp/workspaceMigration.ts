@@ -13,27 +13,42 @@ import { URI } from 'vscode-uri';
 import * as fs from 'fs';
 import { createHash } from 'crypto';
 import { decodeSource } from '../cli/files';
+import type { CancellationToken } from 'vscode-languageserver';
+import { performance } from 'perf_hooks';
+import { nextTurn, throwIfCancelled } from './cancellation';
 
 const SAFE = 'sqla-upgrade.safe';
 const REVIEW = 'sqla-upgrade.review';
+
+/** How long the migration holds the main thread before the editor's requests get a turn. */
+const SLICE_MS = 8;
 
 /**
  * One WorkspaceEdit over every affected file. Open documents are edited at their current
  * version, closed files come with the digest of the bytes their edit was computed from, so that
  * the client can refuse the whole edit if one moved on; files with syntax errors are skipped.
+ * A large workspace takes seconds: the editor's requests are served between slices of the work,
+ * and a cancelled request stops at the next file (`RequestCancelled`).
  */
-export function workspaceMigration(parser: Parser, store: DocumentStore, index: WorkspaceIndex, params: WorkspaceMigrationParams): WorkspaceMigrationResult {
+export async function workspaceMigration(
+  parser: Parser, store: DocumentStore, index: WorkspaceIndex, params: WorkspaceMigrationParams,
+  token?: CancellationToken,
+): Promise<WorkspaceMigrationResult> {
   const codes = params.codes && new Set(params.codes);
   const wanted = params.uris ? new Set(params.uris) : undefined;
   const documentChanges: unknown[] = [];
   const diskBases: DiskBase[] = [];
   const skipped: WorkspaceMigrationResult['skipped'] = [];
   let fixes = 0;
-  for (const uri of index.uris) {
-    if (wanted && !wanted.has(uri)) continue;
-    const entry = index.entry(uri);
-    const fixable = entry?.findings.some((f) => (f.fix === 'safe' || (f.fix === 'review' && params.includeReview)) && (!codes || codes.has(f.code)));
-    if (!fixable) continue;
+  const fixable = index.uris.filter((uri) => (!wanted || wanted.has(uri)) && index.entry(uri)?.findings.some((f) => (f.fix === 'safe' || (f.fix === 'review' && params.includeReview)) && (!codes || codes.has(f.code))));
+  let sliceStart = performance.now();
+  for (const uri of fixable) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+    throwIfCancelled(token);
+    // Each file is read and fixed within one turn: its text and version go together.
     const open = store.get(uri);
     const disk = open ? undefined : readDiskFile(uri);
     const text = open ? open.document.getText() : disk?.text;
