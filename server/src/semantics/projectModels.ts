@@ -151,13 +151,8 @@ export class ProjectModels {
     }
     stored.index = index;
     if (text !== undefined && stored.text === undefined) stored.digest = textDigest(text);
-    for (const [map, , keys] of this.keysOf(file, index, false)) {
-      for (const key of keys) {
-        let files = map.get(key);
-        if (!files) map.set(key, (files = new Set()));
-        files.add(file);
-      }
-    }
+    // Its module names are in the secondary indexes already.
+    this.addKeys(file, this.keysOf(file, index, false));
     return index;
   }
 
@@ -252,7 +247,11 @@ export class ProjectModels {
   private link(file: string, stored: StoredModule): void {
     this.modules.set(file, stored);
     this.answersChanged(file, stored.index);
-    for (const [map, , keys] of this.keysOf(file, stored.index)) {
+    this.addKeys(file, this.keysOf(file, stored.index));
+  }
+
+  private addKeys(file: string, keysOf: Array<[Map<string, Set<string>>, string, string[]]>): void {
+    for (const [map, , keys] of keysOf) {
       for (const key of keys) {
         let files = map.get(key);
         if (!files) map.set(key, (files = new Set()));
