@@ -33,7 +33,7 @@ import type { Tree } from '../server/src/parse/parser';
 import { ScanPool, availableCores, type ScanGroup, type ScanSettings } from '../server/src/engine/scanPool';
 import { scanFile } from '../server/src/engine/scanFile';
 import { projectModuleRoots } from '../server/src/engine/standalone';
-import { ProjectModels, moduleNamesOf } from '../server/src/semantics/projectModels';
+import { ProjectModels } from '../server/src/semantics/projectModels';
 import type { ProgressReport } from '../server/src/protocol';
 import { LspTestClient, type PublishedDiagnostics } from '../test/lsp/lspClient';
 import { Rng, generateCorpus, generateEditModule, isPythonKeyword } from './benchCorpus';
@@ -191,15 +191,16 @@ async function measureScans(sources: Source[]) {
   return { parseRuns, scanRuns, findings, syntaxErrors, byCode };
 }
 
+/** A workspace folder's scan settings, by default, for these files. */
+function scanSettings(sources: Source[]): ScanSettings {
+  return { rules: {}, targetVersion: '1.4-compatible', maxFileSizeMB: 2, projectRoots: projectModuleRoots(sources.map((s) => s.file)) };
+}
+
 /**
  * Cold scans through the real worker pool: wall time from the first batch sent to the last
  * result, after a warm-up scan that starts the workers. CPU time is the whole process's, all
  * threads included.
  */
-/** A workspace folder's scan settings, by default, for these files. */
-function scanSettings(sources: Source[]): ScanSettings {
-  return { rules: {}, targetVersion: '1.4-compatible', maxFileSizeMB: 2, projectRoots: projectModuleRoots(sources.map((s) => s.file), moduleNamesOf) };
-}
 
 async function measurePool(sources: Source[], workers: number): Promise<{ runs: Run[]; findings: number; workers: number }> {
   const pool = new ScanPool({ workers });

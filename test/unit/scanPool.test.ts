@@ -11,7 +11,6 @@ import { analyze } from '../../server/src/engine/analyze';
 import { summarize, type FileResult } from '../../server/src/engine/scanFile';
 import { ScanPool, type ScanGroup } from '../../server/src/engine/scanPool';
 import { projectModuleRoots } from '../../server/src/engine/standalone';
-import { moduleNamesOf } from '../../server/src/semantics/projectModels';
 import { generateCorpus } from '../../scripts/benchCorpus';
 import type { FindingSummary } from '../../server/src/protocol';
 
@@ -109,7 +108,7 @@ describe('scan pool', () => {
   it('given the project\'s module names, leaves the modules that cannot use SQLAlchemy unparsed, with the same results', async () => {
     const pool = new ScanPool({ workers: 1 });
     try {
-      const settings = { ...SETTINGS, projectRoots: projectModuleRoots(files, moduleNamesOf) };
+      const settings = { ...SETTINGS, projectRoots: projectModuleRoots(files) };
       const { results } = await collect(pool, [{ files, settings }]);
       assertMatches(results, files);
       const unparsed = [...results.values()].filter((r) => r.status === 'analyzed' && !r.index);

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { createPythonParser, parseText } from '../../server/src/parse/parser';
 import { analyze } from '../../server/src/engine/analyze';
 import { cannotUseSqlAlchemy, projectModuleRoots } from '../../server/src/engine/standalone';
-import { ProjectModels, moduleNamesOf, textDigest } from '../../server/src/semantics/projectModels';
+import { ProjectModels, textDigest } from '../../server/src/semantics/projectModels';
 import { pythonFiles } from './pythonFiles';
 import { generateCorpus } from '../../scripts/benchCorpus';
 import { writeTempTree } from './tempTree';
@@ -17,7 +17,7 @@ const ROOTS = new Set(['app', 'models', 'db']);
 const STDLIB = 'import json\nimport os.path as osp\nfrom collections import OrderedDict\n\n\ndef load(p):\n    return json.load(open(p))\n';
 
 test('project module roots are every folder and module name a file can be imported by', () => {
-  const roots = projectModuleRoots(['/src/app/models.py', '/src/app/db/__init__.py', '/src/my-tool/run.py'], moduleNamesOf);
+  const roots = projectModuleRoots(['/src/app/models.py', '/src/app/db/__init__.py', '/src/my-tool/run.py']);
   for (const name of ['src', 'app', 'models', 'db', 'run']) assert.ok(roots.has(name), name);
   assert.ok(!roots.has('__init__') && !roots.has('my-tool'));
 });

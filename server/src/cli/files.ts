@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import ignore, { type Ignore } from 'ignore';
+import { timeSlices } from '../engine/timeSlices';
 
 /** Folders that hold other people's code or tool state, never the project's sources. */
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'site-packages', '__pycache__', '.tox', '.nox', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'dist-packages']);
@@ -73,12 +74,8 @@ export function collectPythonFiles(inputs: string[], options: WalkOptions = {}):
  */
 export async function collectPythonFilesAsync(inputs: string[], options: WalkOptions = {}, sliceMs = 8): Promise<CollectedFiles> {
   const collected = emptyCollection();
-  let sliceStart = Date.now();
-  for (const _ of walkInputs(inputs, options, collected)) {
-    if (Date.now() - sliceStart < sliceMs) continue;
-    await new Promise((resolve) => setImmediate(resolve));
-    sliceStart = Date.now();
-  }
+  const nextSlice = timeSlices(sliceMs);
+  for (const _ of walkInputs(inputs, options, collected)) await nextSlice();
   return collected;
 }
 

@@ -4,7 +4,6 @@ import { createTwoFilesPatch } from 'diff';
 import { AnalysisEngine, type TextAnalysis } from '../engine/engine';
 import { LineIndex } from '../engine/lines';
 import { cannotUseSqlAlchemy, projectModuleRoots } from '../engine/standalone';
-import { moduleNamesOf } from '../semantics/projectModels';
 import { RULES, ruleByCode } from '../rules/index';
 import { ruleMarkdown } from '../rules/docs';
 import { defaultSeverity, guideUrl } from '../rules/types';
@@ -169,7 +168,7 @@ async function check(args: string[], io: Output): Promise<number> {
   for (const link of skippedLinks) io.err(`sqla-upgrade: ${link.path}: skipped: ${link.message}\n`);
   // First pass: the models of every file, so that rules follow classes across files.
   const project = new ProjectTexts(engine);
-  const projectRoots = projectModuleRoots(files.map((f) => path.resolve(f)), moduleNamesOf);
+  const projectRoots = projectModuleRoots(files.map((f) => path.resolve(f)));
   const inputs: Array<{ file: string; options: AnalyzeOptions; text: string; standalone: boolean }> = [];
   for (const file of files) {
     const selected = optionsForFile(file, cli, io, reportedConfigs);

@@ -4,6 +4,7 @@
  */
 import { mentionsSqlAlchemy } from '../semantics/names';
 import { RULES } from '../rules/index';
+import { moduleNamesOf } from '../semantics/projectModels';
 
 /**
  * The words of the rules that run on modules without SQLAlchemy (suppression comments, Pydantic
@@ -33,7 +34,7 @@ const RELATIVE_FROM = /\bfrom[\s\\]*\./;
  * imported as `models` or `app.models`, so both `app` and `models` are among them (see
  * moduleNamesOf; `__init__.py` names its folder).
  */
-export function projectModuleRoots(files: Iterable<string>, moduleNamesOf: (file: string) => string[]): Set<string> {
+export function projectModuleRoots(files: Iterable<string>): Set<string> {
   const roots = new Set<string>();
   for (const file of files) for (const name of moduleNamesOf(file)) roots.add(name.split('.')[0]);
   return roots;

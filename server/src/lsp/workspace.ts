@@ -7,7 +7,7 @@ import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
-import { moduleIndexOf, moduleNamesOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
+import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
 import { collectPythonFilesAsync, isLeftOutOfWalk, readSource, type WalkOptions } from '../cli/files';
 import { summarize } from '../engine/scanFile';
 import { projectModuleRoots } from '../engine/standalone';
@@ -130,7 +130,7 @@ export class WorkspaceIndex {
     progress?.begin('SQLAlchemy Upgrade: scanning', 0, `0/${found.length} files`, true);
     // Files open in the editor are analyzed from its text: they count as done at once.
     const groups = new Map<Settings, ScanGroup>();
-    const projectRoots = projectModuleRoots(found.map((f) => f.file), moduleNamesOf);
+    const projectRoots = projectModuleRoots(found.map((f) => f.file));
     for (const { file, settings } of found) {
       if (this.isOpen(URI.file(file).toString())) {
         this.scanState.done++;

@@ -14,8 +14,8 @@ import * as fs from 'fs';
 import { createHash } from 'crypto';
 import { decodeSource } from '../cli/files';
 import type { CancellationToken } from 'vscode-languageserver';
-import { performance } from 'perf_hooks';
-import { nextTurn, throwIfCancelled } from './cancellation';
+import { throwIfCancelled } from './cancellation';
+import { timeSlices } from '../engine/timeSlices';
 
 const SAFE = 'sqla-upgrade.safe';
 const REVIEW = 'sqla-upgrade.review';
@@ -41,12 +41,9 @@ export async function workspaceMigration(
   const skipped: WorkspaceMigrationResult['skipped'] = [];
   let fixes = 0;
   const fixable = index.uris.filter((uri) => (!wanted || wanted.has(uri)) && index.entry(uri)?.findings.some((f) => (f.fix === 'safe' || (f.fix === 'review' && params.includeReview)) && (!codes || codes.has(f.code))));
-  let sliceStart = performance.now();
+  const nextSlice = timeSlices(SLICE_MS);
   for (const uri of fixable) {
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
+    await nextSlice();
     throwIfCancelled(token);
     // Each file is read and fixed within one turn: its text and version go together.
     const open = store.get(uri);
