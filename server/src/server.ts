@@ -10,6 +10,7 @@ import { FIX_ALL_KIND, LanguageService, MIGRATE_FILE_COMMAND, type MigrateFileAr
 import { SettingsCache, type Settings } from './lsp/settings';
 import { DocumentWatch, nextTurn, throwIfCancelled, untilCancelled } from './lsp/cancellation';
 import { WorkspaceDiagnostics } from './lsp/workspaceDiagnostics';
+import { ReportMemory } from './lsp/reportMemory';
 import { WorkspaceIndex, relativePath } from './lsp/workspace';
 import { workspaceMigration } from './lsp/workspaceMigration';
 import { ImportRuntimeWarningsRequest, ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
@@ -103,6 +104,8 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
 
 /** What each open document's last pull report depended on besides its text and settings. */
 const pulled = new Map<string, string>();
+/** Each open document's last full pull report: an equal one is answered `unchanged`. */
+const lastReports = new ReportMemory();
 let refreshTimer: NodeJS.Timeout | undefined;
 let refreshForced = false;
 
@@ -223,6 +226,7 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
   scheduled.delete(uri);
   latestTicket.delete(uri);
   pulled.delete(uri);
+  lastReports.forget(uri);
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
   const done = index.closed(uri);
   closing.set(uri, done);
@@ -291,6 +295,9 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
   // This document's models may have changed other open documents' findings.
   refreshIfStale();
+  const unchangedId = lastReports.unchangedId(uri, params.previousResultId, result.diagnostics);
+  if (unchangedId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: unchangedId };
+  lastReports.remember(uri, resultId, result.diagnostics);
   return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
 });
 

@@ -98,6 +98,34 @@ describe('pull diagnostics over JSON-RPC', () => {
     assert.equal(second.items.filter((d) => d.code === 'SQA401').length, 2);
   });
 
+  it('answers "unchanged" after an edit that leaves every diagnostic where it was, and in full after one that moves them', async () => {
+    const uri = 'file:///work/app/typed_in.py';
+    await pull.open(uri, LEGACY);
+    const first = full(await pull.pull(uri));
+    assert.equal(first.items.length, 4);
+    // A comment typed on a line of its own below the findings: version 2, same diagnostics.
+    const comment = { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, text: '# checked by hand\n' };
+    await pull.change(uri, 2, [comment]);
+    assert.deepEqual(await pull.pull(uri, first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    // Only the report the client holds counts: another id gets the full report.
+    assert.deepEqual(full(await pull.pull(uri, 'not-a-result-id')).items, first.items);
+    // A line added above them moves every diagnostic down one line.
+    await pull.change(uri, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'import os\n' }]);
+    const moved = full(await pull.pull(uri, first.resultId));
+    assert.notEqual(moved.resultId, first.resultId);
+    assert.deepEqual(moved.items.map((d) => d.range.start.line), first.items.map((d) => d.range.start.line + 1));
+    // Typing inside the text a diagnostic covers (`get(5)` -> `get(55)`) widens it: in full again.
+    await pull.change(uri, 4, [{ range: { start: { line: 6, character: 31 }, end: { line: 6, character: 32 } }, text: '55' }]);
+    const widened = full(await pull.pull(uri, moved.resultId));
+    const get = widened.items.find((d) => d.code === 'SQA401')!;
+    const before = moved.items.find((d) => d.code === 'SQA401')!;
+    assert.equal(get.range.end.character, before.range.end.character + 1);
+    // From a full report on, its id is the one that `unchanged` answers with.
+    await pull.change(uri, 5, [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, text: '# done\n' }]);
+    assert.deepEqual(await pull.pull(uri, widened.resultId), { kind: 'unchanged', resultId: widened.resultId });
+    await pull.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('keeps the progress report current for open documents that were never pulled', async () => {
     const uri = 'file:///work/app/unpulled.py';
     await pull.open(uri, LEGACY);

@@ -1,0 +1,47 @@
+import type { Diagnostic } from 'vscode-languageserver';
+
+/**
+ * The last full pull report of each open document. Most edits leave every diagnostic where it
+ * was, line and column: typing inside a statement changes that statement's findings at most.
+ * A pull whose diagnostics equal the last report's, asked with that report's result id, is
+ * answered `unchanged` with it, so neither side serializes hundreds of unchanged items.
+ */
+export class ReportMemory {
+  private readonly reports = new Map<string, { resultId: string; items: Diagnostic[] }>();
+
+  /** The result id to answer `unchanged` with, when the client holds a report equal to `items`. */
+  unchangedId(uri: string, previousResultId: string | undefined, items: Diagnostic[]): string | undefined {
+    const last = this.reports.get(uri);
+    if (!last || previousResultId === undefined || last.resultId !== previousResultId) return undefined;
+    return sameDiagnostics(last.items, items) ? last.resultId : undefined;
+  }
+
+  remember(uri: string, resultId: string, items: Diagnostic[]): void {
+    this.reports.set(uri, { resultId, items });
+  }
+
+  forget(uri: string): void {
+    this.reports.delete(uri);
+  }
+}
+
+function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+  return true;
+}
+
+/** Structural equality of JSON values (what the client would receive). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  // Keys whose value is undefined are not sent.
+  const aKeys = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const bKeys = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  if (aKeys.length !== bKeys.length) return false;
+  for (const key of aKeys) {
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
