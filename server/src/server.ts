@@ -89,10 +89,16 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
   try {
     const fetched = await settings.get(uri);
     if (latestTicket.get(uri) !== ticket) return;
-    const result = service.diagnosticsWith(uri, fetched);
-    if (!result) return;
-    if (!pullDiagnostics) await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
-    index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+    if (pullDiagnostics) {
+      // The client asks for the diagnostics; the progress view needs the findings now.
+      const result = service.summaryWith(uri, fetched);
+      if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+    } else {
+      const result = service.diagnosticsWith(uri, fetched);
+      if (!result) return;
+      await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+      index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+    }
     refreshIfStale();
   } catch (error) {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);

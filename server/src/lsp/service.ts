@@ -235,14 +235,35 @@ export class LanguageService {
     return this.diagnosticsWith(uri, settings);
   }
 
+  /**
+   * What the progress view shows of the document's current version: its findings, summarized.
+   * A client that pulls asks for the diagnostics themselves when it wants them.
+   */
+  summaryWith(uri: string, settings: Settings): Omit<DocumentDiagnostics, 'diagnostics'> | undefined {
+    const current = this.store.get(uri);
+    if (!current) return undefined;
+    const analysis = this.currentAnalysis(current, settings);
+    if (!analysis) return { version: current.document.version, summary: [], usesSqlAlchemy: false };
+    const { findings, version, lines, usesSqlAlchemy } = analysis;
+    return { version, summary: summarize(findings, lines, settings), usesSqlAlchemy };
+  }
+
+  /** The current analysis under `settings`; undefined when they turn the document off. */
+  private currentAnalysis(current: OpenDocument, settings: Settings): CachedAnalysis | undefined {
+    const uri = current.document.uri;
+    if (!settings.enable || this.isExcluded(uri, settings)) return undefined;
+    this.targetSettings.set(uri, settings.targetVersion);
+    this.maxFileSizes.set(uri, settings.maxFileSizeMB);
+    return this.analysis(current, true);
+  }
+
   /** Diagnostics of the document's current version under settings the caller fetched. */
   diagnosticsWith(uri: string, settings: Settings): DocumentDiagnostics | undefined {
     const current = this.store.get(uri);
     if (!current) return undefined;
-    if (!settings.enable || this.isExcluded(uri, settings)) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
-    this.targetSettings.set(uri, settings.targetVersion);
-    this.maxFileSizes.set(uri, settings.maxFileSizeMB);
-    const { findings, version, lines, usesSqlAlchemy } = this.analysis(current, true);
+    const analysis = this.currentAnalysis(current, settings);
+    if (!analysis) return { version: current.document.version, diagnostics: [], summary: [], usesSqlAlchemy: false };
+    const { findings, version, lines, usesSqlAlchemy } = analysis;
     const runtime = this.runtimeMatch(uri, findings, lines);
     const diagnostics = findings
       .map((f, i) => {
