@@ -29,7 +29,7 @@ import { RULES } from '../server/src/rules/index';
 import type { Rule } from '../server/src/rules/types';
 import { DocumentStore } from '../server/src/lsp/documents';
 import { countSyntaxErrors } from '../server/src/fix/fixAll';
-import type { Tree } from '../server/src/parse/parser';
+import type { SyntaxTree } from '../server/src/parse/chunkedTree';
 import { ScanPool, availableCores, type ScanGroup, type ScanSettings } from '../server/src/engine/scanPool';
 import { scanFile } from '../server/src/engine/scanFile';
 import { projectModuleRoots } from '../server/src/engine/standalone';
@@ -272,7 +272,7 @@ const OUTSIDE_RULES = 'model, line index, suppressions, reuse';
  * bound-metadata facts are memoized per module and shared by the rules, so the first rule that
  * asks pays for what later rules reuse.
  */
-function timeAnalysis(timer: RuleTimer, text: string, tree: Tree, timings: Timings | undefined, previous?: AnalysisSnapshot): AnalysisSnapshot | undefined {
+function timeAnalysis(timer: RuleTimer, text: string, tree: SyntaxTree, timings: Timings | undefined, previous?: AnalysisSnapshot): AnalysisSnapshot | undefined {
   timer.target = timings;
   timer.spent = 0;
   if (timings && !timings.has(OUTSIDE_RULES)) timings.set(OUTSIDE_RULES, 0);

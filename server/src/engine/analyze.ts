@@ -1,5 +1,5 @@
-import type { Tree } from '../parse/parser';
-import { ModuleModel, syntaxErrorRanges } from '../semantics/model';
+import type { SyntaxTree } from '../parse/chunkedTree';
+import { ModuleModel } from '../semantics/model';
 import { RULES } from '../rules/index';
 import type { Finding, Fix, Rule } from '../rules/types';
 import type { ProjectModels } from '../semantics/projectModels';
@@ -37,7 +37,7 @@ export function enabledRules(options: AnalyzeOptions): Rule[] {
 }
 
 /** Runs every enabled rule over one parsed module; never reports inside or across parse errors. */
-export function analyze(text: string, tree: Tree, options: AnalyzeOptions = {}): Analysis {
+export function analyze(text: string, tree: SyntaxTree, options: AnalyzeOptions = {}): Analysis {
   return analyzeModel(ModuleModel.ofModule(text, tree), options);
 }
 
@@ -49,7 +49,7 @@ export function analyzeModel(model: ModuleModel, options: AnalyzeOptions = {}, l
   const findings: Finding[] = [];
   const suppressions = collectSuppressions(model, lines);
   let errorRanges: Array<[number, number]> | undefined;
-  const errors = () => (errorRanges ??= syntaxErrorRanges(model.root));
+  const errors = () => (errorRanges ??= model.syntaxErrors());
   if (suppressions.wholeFile) return { findings, model, lines };
   const targetVersion = options.targetVersion ?? '1.4-compatible';
   let deadline = performance.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);

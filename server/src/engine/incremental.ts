@@ -1,5 +1,5 @@
 import { Parser } from 'web-tree-sitter';
-import type { Tree } from '../parse/parser';
+import type { SyntaxTree } from '../parse/chunkedTree';
 import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import { WordIndex } from '../semantics/wordIndex';
@@ -50,7 +50,7 @@ const WHOLE_MODULE_SHARE = 0.3;
  * into edited text. The other statements keep their findings, moved by the edit's length. Edits
  * to imports or file-level suppressions, and large edits, analyze the whole module.
  */
-export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeOptions, key: string, previous?: AnalysisSnapshot): IncrementalAnalysis {
+export function analyzeIncrementally(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string, previous?: AnalysisSnapshot): IncrementalAnalysis {
   if (!previous || previous.key !== key) return wholeModule(text, tree, options, key);
 
   // The changed span, widened to whole lines: the same in both texts up to `lineStart`, and from
@@ -223,7 +223,7 @@ export function analyzeIncrementally(text: string, tree: Tree, options: AnalyzeO
   return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex, lines: analysis.lines }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
 }
 
-function wholeModule(text: string, tree: Tree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
+function wholeModule(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
   const model = new ModuleModel(text, tree);
   model.keepsSummaries = true;
   const analysis = analyzeModel(model, options);
@@ -296,7 +296,7 @@ function interfaceOfUnit(model: ModuleModel, i: number, known?: UnitSummary): st
 }
 
 /** The interface of a statement of the previous text: kept from before, or from parsing its text alone. */
-function interfaceOfRecord(record: UnitRecord, oldText: string, tree: Tree): string | undefined {
+function interfaceOfRecord(record: UnitRecord, oldText: string, tree: SyntaxTree): string | undefined {
   if ('interface' in record.summary) return record.summary.interface;
   const alone = parseAlone(oldText.slice(record.start, record.end), tree);
   record.summary.interface = alone;
@@ -306,7 +306,7 @@ function interfaceOfRecord(record: UnitRecord, oldText: string, tree: Tree): str
 let standaloneParser: Parser | undefined;
 
 /** A top-level statement parses the same on its own as in its module. */
-function parseAlone(statement: string, tree: Tree): string | undefined {
+function parseAlone(statement: string, tree: SyntaxTree): string | undefined {
   if (!standaloneParser) {
     standaloneParser = new Parser();
     standaloneParser.setLanguage(tree.language);

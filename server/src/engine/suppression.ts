@@ -59,6 +59,6 @@ export function collectSuppressions(model: ModuleModel, lines: LineIndex): Suppr
 }
 
 function commentAt(model: ModuleModel, offset: number): Node | undefined {
-  const node = model.root.descendantForIndex(offset);
+  const node = model.descendantForIndex(offset);
   return node?.type === 'comment' ? node : undefined;
 }

@@ -67,6 +67,6 @@ function isConsumedInStatement(call: Node, statement: Node): boolean {
 }
 
 function freeName(model: ModuleModel, scope: Node, preferred: string[]): string | undefined {
-  const used = new Set(scope.descendantsOfType('identifier').map((n) => n?.text));
+  const used = new Set(model.scopeDescendants(scope, 'identifier').map((n) => n.text));
   return preferred.find((name) => !used.has(name) && !model.moduleBindings(name));
 }

@@ -1,5 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { parseText, type Tree } from '../parse/parser';
+import { ChunkedTree, rootsOf, type SyntaxTree } from '../parse/chunkedTree';
 import { analyze, type AnalyzeOptions } from '../engine/analyze';
 import type { Finding, Fix } from '../rules/types';
 import { applyEdits, selectCompatible } from './apply';
@@ -43,26 +44,43 @@ export interface FixAllResult {
 }
 
 /** ERROR and MISSING nodes: what a fix must never add. */
-export function countSyntaxErrors(tree: Tree): number {
-  if (!tree.rootNode.hasError) return 0;
+export function countSyntaxErrors(tree: SyntaxTree): number {
   let count = 0;
-  const cursor = tree.walk();
-  let descending = true;
-  for (;;) {
-    if (descending) {
-      const node = cursor.currentNode;
-      if (node.isError || node.isMissing) count++;
-      if (node.hasError && cursor.gotoFirstChild()) continue;
+  for (const root of rootsOf(tree)) {
+    if (!root.hasError) continue;
+    const cursor = root.walk();
+    let descending = true;
+    for (;;) {
+      if (descending) {
+        const node = cursor.currentNode;
+        if (node.isError || node.isMissing) count++;
+        if (node.hasError && cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descending = true;
+        continue;
+      }
+      if (!cursor.gotoParent()) break;
+      descending = false;
     }
-    if (cursor.gotoNextSibling()) {
-      descending = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descending = false;
+    cursor.delete();
   }
-  cursor.delete();
   return count;
+}
+
+/**
+ * The syntax errors a fix is measured against: those of the text parsed whole, as the fixed text
+ * is (a document's chunks keep an error in its chunk, where one tree may spread it).
+ */
+function errorsOfWholeText(parser: Parser, text: string, tree: SyntaxTree): number {
+  if (!(tree instanceof ChunkedTree)) return countSyntaxErrors(tree);
+  if (!tree.hasError) return 0;
+  const whole = parseText(parser, text);
+  try {
+    return countSyntaxErrors(whole);
+  } finally {
+    whole.delete();
+  }
 }
 
 export function isFixWanted(finding: Finding, options: FixAllOptions): finding is Finding & { fix: Fix } {
@@ -83,10 +101,13 @@ export function applyGuarded(parser: Parser, text: string, tree: Tree, fix: Fix)
 }
 
 /** True when the fix leaves the text with no more syntax errors than it had. */
-export function keepsSyntax(parser: Parser, text: string, tree: Tree, fix: Fix): boolean {
-  const result = applyGuarded(parser, text, tree, fix);
-  result?.tree.delete();
-  return !!result;
+export function keepsSyntax(parser: Parser, text: string, tree: SyntaxTree, fix: Fix): boolean {
+  const fixed = parseText(parser, applyEdits(text, fix.edits));
+  try {
+    return countSyntaxErrors(fixed) <= errorsOfWholeText(parser, text, tree);
+  } finally {
+    fixed.delete();
+  }
 }
 
 /**

@@ -91,8 +91,8 @@ function eol(text: string): string {
 function lineInsertionPoint(model: ModuleModel): { start: number; end: number } {
   let after: Node | undefined;
   let leadingComment: Node | undefined;
-  for (const child of model.root.namedChildren) {
-    if (!child) continue;
+  for (let i = 0; i < model.unitCount; i++) {
+    const child = model.unitNode(i);
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') after = child;
     else if (!after && child.type === 'expression_statement' && child.namedChildren[0]?.type === 'string') after = child;
     else if (child.type === 'comment') {

@@ -1,12 +1,12 @@
-import type { Parser } from 'web-tree-sitter';
+import type { Edit, Parser } from 'web-tree-sitter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { parseText, type Tree } from '../parse/parser';
+import { ChunkedTree, CHUNK_LINES } from '../parse/chunkedTree';
 
 /** One open document: its text, version and syntax tree, kept in step edit by edit. */
 export interface OpenDocument {
   document: TextDocument;
-  tree: Tree;
+  tree: ChunkedTree;
 }
 
 function pointAfter(start: { row: number; column: number }, inserted: string): { row: number; column: number } {
@@ -16,11 +16,14 @@ function pointAfter(start: { row: number; column: number }, inserted: string): {
   return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
 }
 
-/** Open documents by URI. Incremental changes edit the old tree so the re-parse reuses it. */
+/**
+ * Open documents by URI. Incremental changes edit the old tree so the re-parse reuses it; a long
+ * document is parsed in chunks, so that an edit re-parses its own chunk only.
+ */
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
 
-  constructor(private readonly parser: Parser) {}
+  constructor(private readonly parser: Parser, private readonly chunkLines = CHUNK_LINES) {}
 
   get(uri: string): OpenDocument | undefined {
     return this.documents.get(uri);
@@ -32,7 +35,8 @@ export class DocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const entry = { document: TextDocument.create(uri, languageId, version, text), tree: parseText(this.parser, text) };
+    const document = TextDocument.create(uri, languageId, version, text);
+    const entry = { document, tree: ChunkedTree.parse(this.parser, text, document, this.chunkLines) };
     this.documents.set(uri, entry);
     return entry;
   }
@@ -41,12 +45,14 @@ export class DocumentStore {
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const entry = this.documents.get(uri);
     if (!entry) return undefined;
-    let { document, tree } = entry;
+    let { document } = entry;
     let needsFullParse = false;
+    const edits: Edit[] = [];
     for (const change of changes) {
       if (!('range' in change)) {
         document = TextDocument.update(document, [change], version);
         needsFullParse = true;
+        edits.length = 0;
         continue;
       }
       const startIndex = document.offsetAt(change.range.start);
@@ -55,7 +61,7 @@ export class DocumentStore {
       const startPosition = document.positionAt(startIndex);
       const oldEndPosition = document.positionAt(oldEndIndex);
       const start = { row: startPosition.line, column: startPosition.character };
-      tree.edit({
+      edits.push({
         startIndex,
         oldEndIndex,
         newEndIndex: startIndex + change.text.length,
@@ -66,9 +72,13 @@ export class DocumentStore {
       document = TextDocument.update(document, [change], version);
     }
     const text = document.getText();
-    const next = needsFullParse ? parseText(this.parser, text) : parseText(this.parser, text, tree);
-    tree.delete();
-    const updated = { document, tree: next };
+    let tree: ChunkedTree;
+    if (needsFullParse) {
+      // Edits after a whole-text change are in its offsets; the old tree has nothing to reuse.
+      entry.tree.delete();
+      tree = ChunkedTree.parse(this.parser, text, document, this.chunkLines);
+    } else tree = entry.tree.reparse(this.parser, edits, text, document, this.chunkLines);
+    const updated = { document, tree };
     this.documents.set(uri, updated);
     return updated;
   }

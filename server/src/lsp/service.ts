@@ -424,7 +424,7 @@ export class LanguageService {
     const lineStart = lines.lineStart(line);
     const lineEnd = lines.lineEnd(line);
     const content = text.slice(lineStart, lineEnd);
-    for (let node: Node | null = entry.tree.rootNode.descendantForIndex(lineEnd); node; node = node.parent) {
+    for (let node: Node | null = entry.tree.descendantForIndex(lineEnd); node; node = node.parent) {
       if (node.type === 'string' && node.startIndex < lineEnd && lineEnd < node.endIndex) return undefined;
     }
     const existing = /#\s*sqla-upgrade:\s*ignore\[([^\]]*)\]/.exec(content);

@@ -110,7 +110,7 @@ function bareConnectionScope(model: ModuleModel, name: Node): Region | undefined
     return { start: statement.startIndex, end: statement.endIndex, id: `${statement.id}` };
   }
   const next = local.find((b) => b.target.startIndex > binding.target.startIndex);
-  return { start: binding.target.startIndex, end: next ? next.target.startIndex : scope.endIndex, id: `${binding.target.id}` };
+  return { start: binding.target.startIndex, end: next ? next.target.startIndex : model.scopeEnd(scope), id: `${binding.target.id}` };
 }
 
 function withStatementOf(node: Node): Node | undefined {

@@ -188,7 +188,7 @@ function nodeAt(model: ModuleModel, span: NodeSpan, base: number): Node {
   const start = span.start + base;
   const end = span.end + base;
   // The smallest node over the span, or an ancestor over the same span (`call` in `expression_statement`).
-  for (let node = model.root.descendantForIndex(start, end); node && node.startIndex === start && node.endIndex === end; node = node.parent) {
+  for (let node: Node | null = model.descendantForIndex(start, end); node && node.startIndex === start && node.endIndex === end; node = node.parent) {
     if (node.type === span.type) return node;
   }
   throw new Error(`no ${span.type} at ${start}..${end}: statement facts out of date`);

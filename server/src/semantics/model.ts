@@ -1,6 +1,8 @@
-import type { Node, Tree } from '../parse/parser';
+import type { Node } from '../parse/parser';
+import { descendantAt, rootsOf, type SyntaxTree } from '../parse/chunkedTree';
 import type { WordIndex } from './wordIndex';
 import { DBAPI_ROOTS, SQLALCHEMY_ROOTS, mentionsSqlAlchemy } from './names';
+import { moduleLevelStatements } from './moduleStatements';
 
 export type BindingKind = 'import' | 'assign' | 'param' | 'with' | 'for' | 'def' | 'class' | 'other';
 
@@ -92,7 +94,10 @@ export function wordsPattern(words: readonly string[]): RegExp {
 
 /** What the rules know of one module: its nodes by type, its scopes and bindings. */
 export class ModuleModel {
+  /** The module node (the first chunk's, for a document parsed in chunks): the module scope's node. */
   readonly root: Node;
+  /** The root of each tree the module is parsed in, in order. */
+  private readonly treeRoots: Node[];
   private readonly units: Unit[];
   private readonly moduleScope: Scope;
   private readonly allNodes = new Map<string, Node[]>();
@@ -110,16 +115,20 @@ export class ModuleModel {
    * Without `focused`, the whole module is looked at and checked. With it, no statement is checked
    * until `addFocus`, and the others are looked at only when a question needs them.
    */
-  constructor(readonly text: string, readonly tree: Tree, focused = false) {
-    this.root = tree.rootNode;
-    this.units = this.root.namedChildren.filter((n): n is Node => !!n).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
-    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: this.root.endIndex };
+  constructor(readonly text: string, readonly tree: SyntaxTree, focused = false) {
+    this.treeRoots = rootsOf(tree);
+    this.root = this.treeRoots[0];
+    this.units = [];
+    for (const root of this.treeRoots) {
+      for (const node of root.namedChildren) if (node) this.units.push({ node, start: node.startIndex, end: node.endIndex });
+    }
+    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length };
     if (focused) {
       this.focus = new Set();
       return;
     }
     // The whole module: one query for all nodes, split among the top-level statements by position.
-    const all = this.root.descendantsOfType(COLLECTED_TYPES);
+    const all = this.treeRoots.length === 1 ? this.root.descendantsOfType(COLLECTED_TYPES) : this.treeRoots.flatMap((root) => root.descendantsOfType(COLLECTED_TYPES));
     const perUnit = this.units.map(() => new Map<string, Node[]>());
     let u = 0;
     for (const node of all) {
@@ -138,7 +147,7 @@ export class ModuleModel {
    * A model of the whole module. One that cannot import SQLAlchemy looks at each statement only
    * when a question needs it, since most rules have nothing to look for there.
    */
-  static ofModule(text: string, tree: Tree): ModuleModel {
+  static ofModule(text: string, tree: SyntaxTree): ModuleModel {
     if (mentionsSqlAlchemy(text)) return new ModuleModel(text, tree);
     const model = new ModuleModel(text, tree, true);
     for (let i = 0; i < model.units.length; i++) model.focus!.add(i);
@@ -498,6 +507,34 @@ export class ModuleModel {
 
   // --- Text and errors -----------------------------------------------------------------------
 
+  /** Ranges of ERROR and MISSING nodes in the module. */
+  syntaxErrors(): Array<[number, number]> {
+    return (this.errorRanges ??= this.treeRoots.flatMap((root) => syntaxErrorRanges(root)));
+  }
+
+  /** The smallest node over a span (or one holding it). */
+  descendantForIndex(start: number, end = start): Node {
+    return descendantAt(this.tree, start, end);
+  }
+
+  /** Descendants of a scope node (`scopeNodeOf`); the module's are in every tree it is parsed in. */
+  scopeDescendants(scope: Node, types: string | string[]): Node[] {
+    const roots = scope.id === this.root.id ? this.treeRoots : [scope];
+    const result: Node[] = [];
+    for (const root of roots) for (const node of root.descendantsOfType(types)) if (node) result.push(node);
+    return result;
+  }
+
+  /** Where the text of a scope node ends: the module's at the end of the text. */
+  scopeEnd(scope: Node): number {
+    return scope.id === this.root.id ? this.text.length : scope.endIndex;
+  }
+
+  /** Statements that run in the module's scope, in source order. */
+  moduleLevelStatements(): Node[] {
+    return this.treeRoots.flatMap((root) => moduleLevelStatements(root));
+  }
+
   textOf(node: Node): string {
     return this.text.slice(node.startIndex, node.endIndex);
   }
@@ -506,8 +543,7 @@ export class ModuleModel {
   isInError(node: Node): boolean {
     if (node.hasError) return true;
     // By position: `node.parent` costs a walk from the root in tree-sitter, too slow on deep trees.
-    this.errorRanges ??= syntaxErrorRanges(this.root);
-    return this.errorRanges.some(([start, end]) => start <= node.startIndex && node.endIndex <= end && start < end);
+    return this.syntaxErrors().some(([start, end]) => start <= node.startIndex && node.endIndex <= end && start < end);
   }
 
   // --- Names ---------------------------------------------------------------------------------

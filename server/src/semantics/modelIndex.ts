@@ -99,7 +99,7 @@ export function indexModule(model: ModuleModel, file: string): ModuleIndex {
   const names = new Map<string, NameDef>();
   const classes = new Map<string, ClassInfo>();
   // Later definitions win, as they do when the module runs.
-  for (const statement of moduleLevelStatements(model.root)) indexStatement(model, statement, names);
+  for (const statement of model.moduleLevelStatements()) indexStatement(model, statement, names);
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);

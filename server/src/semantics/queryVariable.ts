@@ -68,8 +68,8 @@ export function analyzeQueryVariable(
   if (!buildersTranslate(model, allBuilders)) return block('a builder method has no select() equivalent');
   result.unique = needsUnique(model, result.origins.flatMap((o) => o.entities), allBuilders);
   // Every other mention of the name must be a terminal or a rebuild; anything else lets the Query escape.
-  for (const identifier of scope.descendantsOfType('identifier')) {
-    if (!identifier || identifier.text !== name || isBindingTarget(identifier, bindings) || !isNameReference(identifier)) continue;
+  for (const identifier of model.scopeDescendants(scope, 'identifier')) {
+    if (identifier.text !== name || isBindingTarget(identifier, bindings) || !isNameReference(identifier)) continue;
     if (!sameBindings(model.lookup(name, identifier), bindings)) continue;
     if (isInsideAny(identifier, valueIds)) continue;
     const terminal = terminalOf(identifier);

@@ -15,8 +15,8 @@ export function soleBinding(model: ModuleModel, target: Node): Binding | undefin
 /** Every reference to a sole binding, in its scope and the scopes nested in it. */
 export function referencesTo(model: ModuleModel, binding: Binding): Node[] {
   const scope = model.scopeNodeOf(binding.target);
-  return scope.descendantsOfType('identifier').filter((id): id is Node => {
-    if (!id || id.id === binding.target.id || id.text !== binding.name) return false;
+  return model.scopeDescendants(scope, 'identifier').filter((id) => {
+    if (id.id === binding.target.id || id.text !== binding.name) return false;
     // Keyword names (`f(session=...)`) and attribute names (`x.session`) are not references.
     const parent = id.parent;
     if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) return false;
