@@ -35,6 +35,45 @@ export class ChunkedTree {
     return this.chunks.map((chunk) => chunk.start);
   }
 
+  /**
+   * Where each top-level statement (named child of a chunk's root) lies, in order, without making
+   * their nodes: kept per chunk relative to its start, so a chunk an edit only moved has them still.
+   */
+  unitSpans(): { starts: number[]; ends: number[]; chunkOf: number[] } {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const chunkOf: number[] = [];
+    this.chunks.forEach((chunk, k) => {
+      if (!chunk.spans) {
+        const children = this.unitNodes(k);
+        chunk.spans = new Int32Array(children.length * 2);
+        children.forEach((node, j) => {
+          chunk.spans![2 * j] = node.startIndex - chunk.start;
+          chunk.spans![2 * j + 1] = node.endIndex - chunk.start;
+        });
+      }
+      const spans = chunk.spans;
+      for (let j = 0; j < spans.length; j += 2) {
+        starts.push(chunk.start + spans[j]);
+        ends.push(chunk.start + spans[j + 1]);
+        chunkOf.push(k);
+      }
+    });
+    return { starts, ends, chunkOf };
+  }
+
+  private readonly unitNodeCache = new Map<number, Node[]>();
+
+  /** The top-level statements of one chunk as nodes. */
+  unitNodes(chunkIndex: number): Node[] {
+    let nodes = this.unitNodeCache.get(chunkIndex);
+    if (!nodes) {
+      nodes = this.chunks[chunkIndex].tree.rootNode.namedChildren.filter((n): n is Node => !!n);
+      this.unitNodeCache.set(chunkIndex, nodes);
+    }
+    return nodes;
+  }
+
   get hasError(): boolean {
     return this.chunks.some((chunk) => chunk.tree.rootNode.hasError);
   }
@@ -98,7 +137,7 @@ export class ChunkedTree {
       if (!chunk.dirty) {
         // A new tree object per version (sharing the old one's nodes): caches kept per tree, such
         // as the parts of each call, must not outlive an edit that moved the nodes.
-        result.push({ start: chunk.start, end: chunk.end, tree: chunk.tree!.copy() });
+        result.push({ start: chunk.start, end: chunk.end, tree: chunk.tree!.copy(), spans: chunk.spans });
         dropped.push(chunk.tree!);
         continue;
       }
@@ -142,6 +181,8 @@ interface Chunk {
   /** Exclusive; the next chunk's start, or the end of the text. */
   end: number;
   tree: Tree;
+  /** Start and end of each top-level statement, relative to `start`, once asked for. */
+  spans?: Int32Array;
 }
 
 /** During an edit: a chunk whose tree was edited in place, or that has none and is parsed anew. */
@@ -149,6 +190,7 @@ interface PendingChunk {
   start: number;
   end: number;
   tree: Tree | undefined;
+  spans?: Int32Array;
   dirty: boolean;
   /** Whether the text it had before the edit had a syntax error. */
   hadError: boolean;

@@ -1,5 +1,5 @@
 import type { Node } from '../parse/parser';
-import { descendantAt, rootsOf, type SyntaxTree } from '../parse/chunkedTree';
+import { ChunkedTree, descendantAt, rootsOf, type SyntaxTree } from '../parse/chunkedTree';
 import type { WordIndex } from './wordIndex';
 import { DBAPI_ROOTS, SQLALCHEMY_ROOTS, mentionsSqlAlchemy } from './names';
 import { moduleLevelStatements } from './moduleStatements';
@@ -52,7 +52,10 @@ export interface UnitSummary {
 
 /** One top-level statement (or comment) of the module and, once looked at, its nodes and scopes. */
 interface Unit {
-  node: Node;
+  /** Made on first need (`nodeOf`): most statements of an edited document are never looked at. */
+  node?: Node;
+  /** In a document parsed in chunks: the chunk holding the statement. */
+  chunk?: number;
   start: number;
   end: number;
   /** The node's type, read once (each read crosses into the parser). */
@@ -98,6 +101,8 @@ export class ModuleModel {
   readonly root: Node;
   /** The root of each tree the module is parsed in, in order. */
   private readonly treeRoots: Node[];
+  /** In a document parsed in chunks: the index of each chunk's first statement. */
+  private readonly chunkFirstUnit: number[] = [];
   private readonly units: Unit[];
   private readonly moduleScope: Scope;
   private readonly allNodes = new Map<string, Node[]>();
@@ -119,8 +124,14 @@ export class ModuleModel {
     this.treeRoots = rootsOf(tree);
     this.root = this.treeRoots[0];
     this.units = [];
-    for (const root of this.treeRoots) {
-      for (const node of root.namedChildren) if (node) this.units.push({ node, start: node.startIndex, end: node.endIndex });
+    if (tree instanceof ChunkedTree) {
+      const { starts, ends, chunkOf } = tree.unitSpans();
+      for (let i = 0; i < starts.length; i++) {
+        while (this.chunkFirstUnit.length <= chunkOf[i]) this.chunkFirstUnit.push(i);
+        this.units.push({ node: undefined, chunk: chunkOf[i], start: starts[i], end: ends[i] });
+      }
+    } else {
+      for (const node of this.root.namedChildren) if (node) this.units.push({ node, chunk: undefined, start: node.startIndex, end: node.endIndex });
     }
     this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length };
     if (focused) {
@@ -339,7 +350,7 @@ export class ModuleModel {
     if (indexed) {
       for (const i of indexed) {
         if (checkedOnly && !this.focus!.has(i)) continue;
-        for (const node of this.units[i].node.descendantsOfType(types)) if (node) result.push(node);
+        for (const node of this.nodeOf(this.units[i]).descendantsOfType(types)) if (node) result.push(node);
       }
       return result;
     }
@@ -354,7 +365,7 @@ export class ModuleModel {
         const summary = this.summaries[i];
         if (summary && !wanted.some((w) => summary.words.has(w))) continue;
       }
-      for (const node of unit.node.descendantsOfType(types)) if (node) result.push(node);
+      for (const node of this.nodeOf(unit).descendantsOfType(types)) if (node) result.push(node);
     }
     return result;
   }
@@ -378,7 +389,7 @@ export class ModuleModel {
   }
 
   unitNode(i: number): Node {
-    return this.units[i].node;
+    return this.nodeOf(this.units[i]);
   }
 
   /** Where a top-level statement lies, without reading its type. */
@@ -393,7 +404,7 @@ export class ModuleModel {
 
   unitRange(i: number): { start: number; end: number; type: string } {
     const unit = this.units[i];
-    return { start: unit.start, end: unit.end, type: (unit.type ??= unit.node.type) };
+    return { start: unit.start, end: unit.end, type: (unit.type ??= this.nodeOf(unit).type) };
   }
 
   /** Adds top-level statements to those the rules check (before they run). */
@@ -665,11 +676,21 @@ export class ModuleModel {
   // --- Building one top-level statement's scopes and bindings -----------------------------------
 
   /** Looks at one top-level statement: its nodes, scopes and bindings (once). */
+  private nodeOf(unit: Unit): Node {
+    if (unit.node) return unit.node;
+    const chunked = this.tree as ChunkedTree;
+    // The chunk's statements are made together: neighbours are often asked for next.
+    const base = this.chunkFirstUnit[unit.chunk!];
+    const nodes = chunked.unitNodes(unit.chunk!);
+    for (let j = 0; j < nodes.length; j++) this.units[base + j].node = nodes[j];
+    return unit.node!;
+  }
+
   private materialize(unit: Unit, nodes?: Map<string, Node[]>): Map<string, Node[]> {
     if (unit.nodes) return unit.nodes;
     if (!nodes) {
       nodes = new Map();
-      for (const node of unit.node.descendantsOfType(COLLECTED_TYPES)) {
+      for (const node of this.nodeOf(unit).descendantsOfType(COLLECTED_TYPES)) {
         if (!node) continue;
         const list = nodes.get(node.type);
         if (list) list.push(node);
