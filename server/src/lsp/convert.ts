@@ -24,16 +24,26 @@ export function toLspEdit(document: TextDocument, edit: TextEdit) {
   return { range: rangeOf(document, edit.start, edit.end), newText: edit.newText };
 }
 
+/** Each rule's link to its guide section, made once (every edit converts hundreds of findings). */
+const descriptions = new Map<string, { href: string } | undefined>();
+
+function descriptionOf(code: string): { href: string } | undefined {
+  if (!descriptions.has(code)) {
+    const rule = ruleByCode(code);
+    descriptions.set(code, rule ? { href: guideUrl(rule.guide) } : undefined);
+  }
+  return descriptions.get(code);
+}
+
 /** Undefined when the user turned the rule off. */
 export function toDiagnostic(document: TextDocument, finding: Finding, settings: Settings): Diagnostic | undefined {
   const level = settings.rules[finding.code] ?? defaultSeverity(finding.tier);
   if (level === 'off') return undefined;
-  const rule = ruleByCode(finding.code);
   return {
     range: rangeOf(document, finding.start, finding.end),
     severity: SEVERITY[level],
     code: finding.code,
-    codeDescription: rule ? { href: guideUrl(rule.guide) } : undefined,
+    codeDescription: descriptionOf(finding.code),
     source: SOURCE,
     message: finding.message,
     data: { id: finding.id, fix: finding.fix ? finding.fix.safety : null },

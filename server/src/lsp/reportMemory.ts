@@ -27,8 +27,23 @@ export class ReportMemory {
 
 function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (!sameDiagnostic(a[i], b[i])) return false;
   return true;
+}
+
+/**
+ * Field by field over what `toDiagnostic` and the runtime-warning diagnostics set (the range
+ * first: an edit moves ranges, the rest rarely changes), the data structurally.
+ */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  const x = a.range;
+  const y = b.range;
+  if (x.start.line !== y.start.line || x.start.character !== y.start.character || x.end.line !== y.end.line || x.end.character !== y.end.character) return false;
+  return (
+    a.message === b.message && a.code === b.code && a.severity === b.severity && a.source === b.source &&
+    a.codeDescription?.href === b.codeDescription?.href && (a.codeDescription === undefined) === (b.codeDescription === undefined) &&
+    sameJson(a.data, b.data) && sameJson(a.tags, b.tags) && sameJson(a.relatedInformation, b.relatedInformation)
+  );
 }
 
 /** Structural equality of JSON values (what the client would receive), without copying keys: it runs on every pull. */

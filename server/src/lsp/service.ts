@@ -40,6 +40,13 @@ interface CachedAnalysis {
   targetVersion: '1.4-compatible' | '2.0' | undefined;
   /** The document's outside generation when analyzed: the other files' models the findings saw. */
   outside: number;
+  /** The progress view's summary of the findings, made once per settings (each edit asks twice when the client pulls). */
+  summary?: { settings: Settings; items: FindingSummary[] };
+}
+
+function summaryOf(analysis: CachedAnalysis, settings: Settings): FindingSummary[] {
+  if (analysis.summary?.settings !== settings) analysis.summary = { settings, items: summarize(analysis.findings, analysis.lines, settings) };
+  return analysis.summary.items;
 }
 
 export interface DocumentDiagnostics {
@@ -244,8 +251,8 @@ export class LanguageService {
     if (!current) return undefined;
     const analysis = this.currentAnalysis(current, settings);
     if (!analysis) return { version: current.document.version, summary: [], usesSqlAlchemy: false };
-    const { findings, version, lines, usesSqlAlchemy } = analysis;
-    return { version, summary: summarize(findings, lines, settings), usesSqlAlchemy };
+    const { version, usesSqlAlchemy } = analysis;
+    return { version, summary: summaryOf(analysis, settings), usesSqlAlchemy };
   }
 
   /** The current analysis under `settings`; undefined when they turn the document off. */
@@ -276,7 +283,7 @@ export class LanguageService {
       const diagnostic = runtimeWarningDiagnostic(current.document, lines, warning, settings);
       if (diagnostic) diagnostics.push(diagnostic);
     }
-    return { version, diagnostics, summary: summarize(findings, lines, settings), usesSqlAlchemy };
+    return { version, diagnostics, summary: summaryOf(analysis, settings), usesSqlAlchemy };
   }
 
   /** Recorded warnings of a file on disk against its findings (all of them, also those the settings turn off). */

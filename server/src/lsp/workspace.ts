@@ -302,6 +302,7 @@ export function readFileText(uri: string): string | undefined {
 
 /** Field by field: this runs after every edit of an open document, on hundreds of findings. */
 function sameSummaries(a: FindingSummary[], b: FindingSummary[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
