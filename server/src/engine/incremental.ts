@@ -40,6 +40,16 @@ export interface IncrementalAnalysis extends Analysis {
 
 const CLASS_STATEMENTS = new Set(['class_definition', 'decorated_definition']);
 
+// Snapshots and statement records are made in one place each, so that every one has the same
+// shape: the code that reads them on each edit then stays optimized.
+function snapshotOf(text: string, key: string, units: UnitRecord[], findings: Finding[], lines: LineIndex, wordIndex: WordIndex | undefined): AnalysisSnapshot {
+  return { text, key, units, findings, lines, wordIndex };
+}
+
+function unitRecord(start: number, end: number, type: string, summary: UnitSummary): UnitRecord {
+  return { start, end, type, summary };
+}
+
 /** Above this share of re-checked statements, one pass over the whole module is cheaper. */
 const WHOLE_MODULE_SHARE = 0.3;
 
@@ -52,45 +62,13 @@ const WHOLE_MODULE_SHARE = 0.3;
  */
 export function analyzeIncrementally(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string, previous?: AnalysisSnapshot): IncrementalAnalysis {
   if (!previous || previous.key !== key) return wholeModule(text, tree, options, key);
-
-  // The changed span, widened to whole lines: the same in both texts up to `lineStart`, and from
-  // `oldBound` / `newBound` on (where the new text is the old one moved by `delta`).
-  const old = previous.text;
-  const { prefix, suffix } = commonEnds(old, text);
-  const delta = text.length - old.length;
-  const lineStart = lineStartBefore(text, prefix);
-  const newBound = lineEndFrom(text, text.length - suffix);
-  const oldBound = newBound - delta;
-  const changedText = old.slice(lineStart, oldBound) + '\n' + text.slice(lineStart, newBound);
+  const span = editSpan(previous.text, text);
   // Imports change what every name means; a file-level suppression changes every finding.
-  if (/\bimport\b|ignore-file/.test(changedText)) return wholeModule(text, tree, options, key);
+  if (/\bimport\b|ignore-file/.test(span.changedText)) return wholeModule(text, tree, options, key);
 
   const model = new ModuleModel(text, tree, true);
   const unitCount = model.unitCount;
-  const oldCount = previous.units.length;
-  /** New statement -> the old one it is (same text, same place or moved by the edit). */
-  const matched = new Array<number | undefined>(unitCount);
-  const summaries = new Array<UnitSummary | undefined>(unitCount);
-  // Statements before the edit keep their index; those after it keep their distance from the end.
-  const oldIsMatched = new Uint8Array(oldCount);
-  for (let i = 0; i < unitCount; i++) {
-    const unit = model.unitSpan(i);
-    if (unit.start === unit.end) continue;
-    let oldIndex: number;
-    let shift = 0;
-    if (unit.end <= lineStart) oldIndex = i;
-    else if (unit.start >= newBound) {
-      oldIndex = i + oldCount - unitCount;
-      shift = delta;
-    } else continue;
-    const record = previous.units[oldIndex];
-    // Same text at the same place (moved by the edit) parses the same: the type need not be read.
-    if (!record || record.start + shift !== unit.start || record.end + shift !== unit.end) continue;
-    matched[i] = oldIndex;
-    oldIsMatched[oldIndex] = 1;
-    summaries[i] = record.summary;
-    model.knowUnitType(i, record.type);
-  }
+  const { matched, summaries, removed } = matchUnits(model, previous.units, span);
   model.useSummaries(summaries);
   // The index moves to the new snapshot: an analysis that fails leaves the old one without it.
   const wordIndex = previous.wordIndex ?? WordIndex.of(previous.units.map((unit) => unit.summary));
@@ -99,22 +77,106 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
 
   // Edited statements, and the names whose meaning they can change.
   const affected = new Set<number>();
-  for (let i = 0; i < unitCount; i++) if (matched[i] === undefined) affected.add(i);
-  const removed: UnitRecord[] = previous.units.filter((_, i) => oldIsMatched[i] === 0);
-  const names = new Set<string>();
+  for (let i = 0; i < unitCount; i++) if (matched[i] === -1) affected.add(i);
   const edited = [...affected];
-  // One definition edited inside: if what others can learn of it is the same, no name changed.
+  const names = editedNames(model, summaries, edited, removed, previous.text, tree);
+  addClassesNamingEdited(model, summaries, edited, removed, previous.text, tree, affected);
+  if (!spreadThroughNames(model, summaries, names, affected)) return wholeModule(text, tree, options, key);
+  const kept = keptFindings(previous, matched, span, affected);
+  if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
+
+  // Rules whose findings depend on the whole module run again (reporting everywhere) when a
+  // statement checked again, or removed, spells one of their words; else they keep theirs.
+  const keepAll = wholeModuleRulesToKeep(model, summaries, affected, removed);
+  model.addFocus(affected);
+  const analysis = analyzeModel(model, options, LineIndex.afterEdit(previous.lines, text, span.lineStart, span.oldBound, span.newBound), keepAll);
+  const findings = mergeFindings(previous.findings, kept, keepAll, analysis.findings, span);
+  const units = unitRecords(model, previous.units, matched, wordIndex);
+  for (const unit of removed) wordIndex.remove(unit.summary);
+  const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
+  const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
+  return { ...analysis, findings, snapshot: snapshotOf(text, key, units, findings, analysis.lines, wordIndex), checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
+}
+
+// The steps of an incremental analysis are small functions: each is optimized on its own, and
+// one that meets new shapes of data is re-optimized without the others.
+
+/** The changed span, widened to whole lines. */
+interface EditSpan {
+  /** The texts are the same up to here. */
+  lineStart: number;
+  /** From here on, the old text is the new one ... */
+  oldBound: number;
+  /** ... from here on, moved by `delta`. */
+  newBound: number;
+  delta: number;
+  /** The changed lines of both texts. */
+  changedText: string;
+}
+
+function editSpan(old: string, text: string): EditSpan {
+  const { prefix, suffix } = commonEnds(old, text);
+  const delta = text.length - old.length;
+  const lineStart = lineStartBefore(text, prefix);
+  const newBound = lineEndFrom(text, text.length - suffix);
+  const oldBound = newBound - delta;
+  const changedText = old.slice(lineStart, oldBound) + '\n' + text.slice(lineStart, newBound);
+  return { lineStart, oldBound, newBound, delta, changedText };
+}
+
+/**
+ * Each new statement's old index (-1 for an edited one) and carried summary, and the old statements
+ * that have no new one. Statements before the edit keep their index; those after it keep their
+ * distance from the end; same text at the same place (moved by the edit) parses the same.
+ */
+function matchUnits(model: ModuleModel, oldUnits: UnitRecord[], span: EditSpan): { matched: Int32Array; summaries: Array<UnitSummary | undefined>; removed: UnitRecord[] } {
+  const unitCount = model.unitCount;
+  const oldCount = oldUnits.length;
+  const matched = new Int32Array(unitCount).fill(-1);
+  const summaries = new Array<UnitSummary | undefined>(unitCount).fill(undefined);
+  const oldIsMatched = new Uint8Array(oldCount);
+  for (let i = 0; i < unitCount; i++) {
+    const unit = model.unitSpan(i);
+    if (unit.start === unit.end) continue;
+    let oldIndex: number;
+    let shift = 0;
+    if (unit.end <= span.lineStart) oldIndex = i;
+    else if (unit.start >= span.newBound) {
+      oldIndex = i + oldCount - unitCount;
+      shift = span.delta;
+    } else continue;
+    const record = oldUnits[oldIndex];
+    if (!record || record.start + shift !== unit.start || record.end + shift !== unit.end) continue;
+    matched[i] = oldIndex;
+    oldIsMatched[oldIndex] = 1;
+    summaries[i] = record.summary;
+    // The type need not be read again.
+    model.knowUnitType(i, record.type);
+  }
+  const removed: UnitRecord[] = [];
+  for (let i = 0; i < oldCount; i++) if (oldIsMatched[i] === 0) removed.push(oldUnits[i]);
+  return { matched, summaries, removed };
+}
+
+/** Module names the edited statements define (or defined), unless one definition was edited inside without changing what others see of it. */
+function editedNames(model: ModuleModel, summaries: Array<UnitSummary | undefined>, edited: number[], removed: UnitRecord[], oldText: string, tree: SyntaxTree): Set<string> {
+  const names = new Set<string>();
   const sameInterface =
     edited.length === 1 && removed.length === 1 &&
     sameExports(removed[0].summary, model.summaryOf(edited[0])) &&
-    sameInterfaceText(interfaceOfRecord(removed[0], old, tree), interfaceOfUnit(model, edited[0]));
-  if (!sameInterface) {
-    for (const i of edited) for (const name of model.summaryOf(i).exports) names.add(name);
-    for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
-    for (const name of names) if (!mayBeModuleName(model, summaries, removed, name)) names.delete(name);
-  }
-  // Classes an edited statement names where others can see it (as a base, say) are checked again:
-  // what a class is (a mixin of mapped classes, a base) depends on the classes built on it.
+    sameInterfaceText(interfaceOfRecord(removed[0], oldText, tree), interfaceOfUnit(model, edited[0]));
+  if (sameInterface) return names;
+  for (const i of edited) for (const name of model.summaryOf(i).exports) names.add(name);
+  for (const unit of removed) for (const name of unit.summary.exports) names.add(name);
+  for (const name of names) if (!mayBeModuleName(model, summaries, removed, name)) names.delete(name);
+  return names;
+}
+
+/**
+ * Classes an edited statement names where others can see it (as a base, say) are checked again:
+ * what a class is (a mixin of mapped classes, a base) depends on the classes built on it.
+ */
+function addClassesNamingEdited(model: ModuleModel, summaries: Array<UnitSummary | undefined>, edited: number[], removed: UnitRecord[], oldText: string, tree: SyntaxTree, affected: Set<number>): void {
   const visibleWords = new Set<string>();
   const addWords = (textOf: string) => { for (const word of textOf.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) visibleWords.add(word); };
   for (const i of edited) {
@@ -123,19 +185,24 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
     else for (const word of model.summaryOf(i).words) visibleWords.add(word);
   }
   for (const unit of removed) {
-    const visible = interfaceOfRecord(unit, old, tree);
+    const visible = interfaceOfRecord(unit, oldText, tree);
     if (visible !== undefined) addWords(visible);
     else for (const word of unit.summary.words) visibleWords.add(word);
   }
-  for (let i = 0; i < unitCount; i++) {
+  for (let i = 0; i < model.unitCount; i++) {
     if (affected.has(i) || !CLASS_STATEMENTS.has(model.unitRange(i).type)) continue;
     if (summaries[i]!.exports.some((name) => visibleWords.has(name))) affected.add(i);
   }
+}
 
-  // Statements that name one of them are checked again; what they define changes in turn, unless
-  // they are definitions whose interface does not name it.
-  // Each round looks for the names the last one added: the statements it passes over spell none of
-  // the earlier ones, or were checked again already without their interface naming them ("quiet").
+/**
+ * Statements that name one of the names are checked again; what they define changes in turn,
+ * unless they are definitions whose interface does not name it. Each round looks for the names the
+ * last one added: the statements it passes over spell none of the earlier ones, or were checked
+ * again already without their interface naming them ("quiet"). False when so many statements are
+ * to be checked again that one pass over the whole module is cheaper.
+ */
+function spreadThroughNames(model: ModuleModel, summaries: Array<UnitSummary | undefined>, names: Set<string>, affected: Set<number>): boolean {
   const quiet = new Set<number>();
   for (let pending = [...names]; pending.length > 0; ) {
     const added: string[] = [];
@@ -156,71 +223,93 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
       for (const name of summary.exports) if (!names.has(name)) { names.add(name); added.push(name); }
     }
     pending = added;
-    if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
+    if (affected.size > WHOLE_MODULE_SHARE * model.unitCount) return false;
   }
+  return true;
+}
 
-  // Kept findings, moved. A finding whose fix edits a statement that changed, or one checked
-  // again, is checked again too (one fix may list every use of a binding).
-  const newIndexOfOldUnit = new Int32Array(oldCount).fill(-1);
-  matched.forEach((oldIndex, i) => { if (oldIndex !== undefined) newIndexOfOldUnit[oldIndex] = i; });
-  const newIndexOf = (oldIndex: number) => (newIndexOfOldUnit[oldIndex] === -1 ? undefined : newIndexOfOldUnit[oldIndex]);
-  let candidates: Array<{ finding: Finding; unit: number; touched: Array<number | undefined> }> = [];
-  const wholeModuleRules = RULES.filter((rule) => rule.wholeModule);
-  const wholeModuleCodes = new Set(wholeModuleRules.map((rule) => rule.code));
+interface KeptFinding {
+  finding: Finding;
+  unit: number;
+  /** The statements its fix edits, by their new index; -1 for text that changed (or a statement that did), -2 for none. */
+  touched: number[];
+}
+
+/**
+ * Findings of statements that were not checked again. A finding whose fix edits a statement that
+ * changed, or one checked again, is checked again too (one fix may list every use of a binding).
+ */
+function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: EditSpan, affected: Set<number>): KeptFinding[] {
+  const oldUnits = previous.units;
+  // Old statements without a new one changed: -1.
+  const newIndexOfOldUnit = new Int32Array(oldUnits.length).fill(-1);
+  for (let i = 0; i < matched.length; i++) if (matched[i] >= 0) newIndexOfOldUnit[matched[i]] = i;
+  const newIndexAt = (offset: number) => {
+    const at = spanIndexAt(oldUnits, offset);
+    return at === undefined ? -2 : newIndexOfOldUnit[at];
+  };
+  const wholeModuleCodes = new Set(RULES.filter((rule) => rule.wholeModule).map((rule) => rule.code));
+  let candidates: KeptFinding[] = [];
   for (const finding of previous.findings) {
     if (wholeModuleCodes.has(finding.code)) continue;
-    const oldUnit = spanIndexAt(previous.units, finding.start);
-    const unit = oldUnit === undefined ? undefined : newIndexOf(oldUnit);
-    if (unit === undefined) continue;
-    // The statements its fix edits, by their new index; undefined for text that changed.
-    const touched = (finding.fix?.edits ?? []).map((edit) => {
-      if (edit.start <= oldBound && edit.end >= lineStart) return undefined;
-      const at = spanIndexAt(previous.units, edit.start);
-      return at === undefined ? -1 : newIndexOf(at);
-    });
+    const unit = newIndexAt(finding.start);
+    if (unit < 0) continue;
+    const touched: number[] = [];
+    for (const edit of finding.fix?.edits ?? []) {
+      touched.push(edit.start <= span.oldBound && edit.end >= span.lineStart ? -1 : newIndexAt(edit.start));
+    }
     candidates.push({ finding, unit, touched });
   }
   for (let grew = true; grew; ) {
     grew = false;
     candidates = candidates.filter((c) => {
       if (affected.has(c.unit)) return false;
-      if (!c.touched.some((t) => t === undefined || affected.has(t))) return true;
+      if (!c.touched.some((t) => t === -1 || affected.has(t))) return true;
       affected.add(c.unit);
       grew = true;
       return false;
     });
   }
-  const kept = candidates;
-  if (affected.size > WHOLE_MODULE_SHARE * unitCount) return wholeModule(text, tree, options, key);
+  return candidates;
+}
 
-  // Rules whose findings depend on the whole module run again (reporting everywhere) when a
-  // statement checked again, or removed, spells one of their words; else they keep theirs.
-  const checkedSummaries = [...[...affected].map((i) => summaries[i] ?? model.summaryOf(i)), ...removed.map((unit) => unit.summary)];
+/** Codes of the whole-module rules whose findings stay: no statement checked again, or removed, spells their words. */
+function wholeModuleRulesToKeep(model: ModuleModel, summaries: Array<UnitSummary | undefined>, affected: Set<number>, removed: UnitRecord[]): Set<string> {
+  const checkedSummaries: UnitSummary[] = [];
+  for (const i of affected) checkedSummaries.push(summaries[i] ?? model.summaryOf(i));
+  for (const unit of removed) checkedSummaries.push(unit.summary);
   const spelled = (word: string) => checkedSummaries.some((summary) => summary.words.has(word));
-  const keepAll = new Set(wholeModuleRules.filter((rule) => !rule.wholeModule!(model).some(spelled)).map((rule) => rule.code));
-  const keptWhole = previous.findings.filter((f) => keepAll.has(f.code)).map((f) => moveFinding(f, newBound - delta, delta));
+  const keep = new Set<string>();
+  for (const rule of RULES) if (rule.wholeModule && !rule.wholeModule(model).some(spelled)) keep.add(rule.code);
+  return keep;
+}
 
-  model.addFocus(affected);
-  const analysis = analyzeModel(model, options, LineIndex.afterEdit(previous.lines, text, lineStart, oldBound, newBound), keepAll);
-  const findings = kept.filter((k) => !affected.has(k.unit)).map((k) => moveFinding(k.finding, newBound - delta, delta));
-  findings.push(...keptWhole, ...analysis.findings);
+/** Kept findings (moved by the edit) and new ones, in order. */
+function mergeFindings(previousFindings: Finding[], kept: KeptFinding[], keepAll: Set<string>, found: Finding[], span: EditSpan): Finding[] {
+  const from = span.newBound - span.delta;
+  const findings: Finding[] = [];
+  for (const k of kept) findings.push(moveFinding(k.finding, from, span.delta));
+  for (const finding of previousFindings) if (keepAll.has(finding.code)) findings.push(moveFinding(finding, from, span.delta));
+  for (const finding of found) findings.push(finding);
   findings.sort(compareFindings);
-  const units = new Array<UnitRecord>(unitCount);
-  for (let i = 0; i < unitCount; i++) {
-    const oldIndex = matched[i];
-    const record = oldIndex === undefined ? undefined : previous.units[oldIndex];
+  return findings;
+}
+
+/** The statement records of the new text: old ones where they did not move, moved copies, new ones for edited statements. */
+function unitRecords(model: ModuleModel, oldUnits: UnitRecord[], matched: Int32Array, wordIndex: WordIndex): UnitRecord[] {
+  const units = new Array<UnitRecord>(model.unitCount);
+  for (let i = 0; i < units.length; i++) {
+    const record = matched[i] >= 0 ? oldUnits[matched[i]] : undefined;
     const span = model.unitSpan(i);
     if (record && record.start === span.start) units[i] = record;
-    else if (record) units[i] = { start: span.start, end: span.end, type: record.type, summary: record.summary };
+    else if (record) units[i] = unitRecord(span.start, span.end, record.type, record.summary);
     else {
-      units[i] = { ...model.unitRange(i), summary: model.summaryOf(i) };
+      const range = model.unitRange(i);
+      units[i] = unitRecord(range.start, range.end, range.type, model.summaryOf(i));
       wordIndex.add(units[i].summary);
     }
   }
-  for (const unit of removed) wordIndex.remove(unit.summary);
-  const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
-  const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
-  return { ...analysis, findings, snapshot: { text, key, units, findings, wordIndex, lines: analysis.lines }, checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
+  return units;
 }
 
 function wholeModule(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
@@ -228,8 +317,11 @@ function wholeModule(text: string, tree: SyntaxTree, options: AnalyzeOptions, ke
   model.keepsSummaries = true;
   const analysis = analyzeModel(model, options);
   const units: UnitRecord[] = [];
-  for (let i = 0; i < model.unitCount; i++) units.push({ ...model.unitRange(i), summary: model.summaryOf(i) });
-  return { ...analysis, snapshot: { text, key, units, findings: analysis.findings, lines: analysis.lines }, checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
+  for (let i = 0; i < model.unitCount; i++) {
+    const range = model.unitRange(i);
+    units.push(unitRecord(range.start, range.end, range.type, model.summaryOf(i)));
+  }
+  return { ...analysis, snapshot: snapshotOf(text, key, units, analysis.findings, analysis.lines, undefined), checkedUnits: model.unitCount, totalUnits: model.unitCount, definitionsChanged: true };
 }
 
 /**

@@ -71,6 +71,14 @@ interface Unit {
   summary?: UnitSummary;
 }
 
+/** Every field set from the start: units of one shape keep the code that reads them optimized. */
+function newUnit(node: Node | undefined, chunk: number | undefined, start: number, end: number): Unit {
+  return {
+    node, chunk, start, end, type: undefined, nodes: undefined, scopes: undefined, moduleNames: undefined,
+    exports: undefined, importRoots: undefined, attributeRoots: undefined, summary: undefined,
+  };
+}
+
 const COLLECTED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement',
   'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression',
@@ -128,10 +136,10 @@ export class ModuleModel {
       const { starts, ends, chunkOf } = tree.unitSpans();
       for (let i = 0; i < starts.length; i++) {
         while (this.chunkFirstUnit.length <= chunkOf[i]) this.chunkFirstUnit.push(i);
-        this.units.push({ node: undefined, chunk: chunkOf[i], start: starts[i], end: ends[i] });
+        this.units.push(newUnit(undefined, chunkOf[i], starts[i], ends[i]));
       }
     } else {
-      for (const node of this.root.namedChildren) if (node) this.units.push({ node, chunk: undefined, start: node.startIndex, end: node.endIndex });
+      for (const node of this.root.namedChildren) if (node) this.units.push(newUnit(node, undefined, node.startIndex, node.endIndex));
     }
     this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length };
     if (focused) {
