@@ -9,7 +9,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { createPythonParser, parseText, type Node } from '../../server/src/parse/parser';
 import { rootsOf, type ChunkedTree } from '../../server/src/parse/chunkedTree';
 import { DocumentStore, type OpenDocument } from '../../server/src/lsp/documents';
-import { countSyntaxErrors } from '../../server/src/fix/fixAll';
+import { countSyntaxErrors, keepsSyntax } from '../../server/src/fix/fixAll';
 import { analyze } from '../../server/src/engine/analyze';
 import { Rng, generateEditModule, isPythonKeyword } from '../../scripts/benchCorpus';
 import { pythonFiles } from './pythonFiles';
@@ -238,5 +238,26 @@ test('indenting the first line of a chunk joins it to the block before, as a who
   const expected = wholeParse(text3);
   if (expected) assert.deepEqual(statements(rootsOf(entry.tree)), expected);
   assertChunkStartsAtLines(entry.tree, text3, 'after joining lines');
+  store.close(uri);
+});
+
+test('a fix is measured against the syntax errors of the whole text, whatever chunk holds an error', () => {
+  const text = Array.from({ length: 30 }, (_, i) => `def f_${i}(x):\n    return g(x, ${i})\n\n`).join('');
+  const store = new DocumentStore(parser, 6);
+  const uri = 'file:///fix-guard.py';
+  let entry = store.open(uri, 'python', 1, text);
+  // An unclosed call in the middle: one tree would spread the error over what follows.
+  const line = 31;
+  const end = { line, character: entry.document.getText().split('\n')[line].length };
+  entry = store.change(uri, 2, [{ range: { start: end, end }, text: ' + h(' }])!;
+  assert.ok(entry.tree.hasError);
+  const current = entry.document.getText();
+  const offsetOf = (needle: string) => current.indexOf(needle);
+  // Renaming a call far from the error keeps the syntax as it is.
+  const rename = offsetOf('g(x, 28)');
+  assert.ok(keepsSyntax(parser, current, entry.tree, { title: 'rename', safety: 'safe', edits: [{ start: rename, end: rename + 1, newText: 'k' }] }));
+  // A fix that breaks another statement adds an error.
+  const other = offsetOf('def f_2(');
+  assert.ok(!keepsSyntax(parser, current, entry.tree, { title: 'break', safety: 'safe', edits: [{ start: other, end: other + 3, newText: 'class class' }] }));
   store.close(uri);
 });
