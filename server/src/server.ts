@@ -62,21 +62,50 @@ function folderOf(uri: string): string | undefined {
   return folder && URI.file(folder.fsPath).toString();
 }
 
-/** Pending diagnostics per URI: several quick edits publish once, for the newest version. */
-const scheduled = new Map<string, NodeJS.Immediate>();
+/** Pending diagnostics per URI (cancels them): several quick edits publish once, for the newest version. */
+const scheduled = new Map<string, () => void>();
+
+/**
+ * A client that pulls gets each edit's diagnostics when it asks; what remains for the edit is the
+ * progress view's summary, made once typing pauses this long instead of for every keystroke.
+ */
+const PROGRESS_SUMMARY_DELAY_MS = 100;
+
+/**
+ * After an edit is served, the scan workers go on once no edit has come for this long: typing
+ * comes in bursts, and on two cores a worker running beside the main thread slows its next edit.
+ */
+const SCAN_RESUME_QUIET_MS = 150;
+let scanResumeTimer: NodeJS.Timeout | undefined;
+
+function editorBusy(index: WorkspaceIndex): void {
+  clearTimeout(scanResumeTimer);
+  index.editorBusy();
+}
+
+function editorServed(index: WorkspaceIndex): void {
+  clearTimeout(scanResumeTimer);
+  scanResumeTimer = setTimeout(() => index.editorServed(), SCAN_RESUME_QUIET_MS);
+}
 /** The newest scheduling per URI; an older one that has not started analyzing gives way to it. */
 const latestTicket = new Map<string, number>();
 let tickets = 0;
 
 function scheduleDiagnostics(uri: string): void {
-  const pending = scheduled.get(uri);
-  if (pending) clearImmediate(pending);
+  scheduled.get(uri)?.();
   const ticket = ++tickets;
   latestTicket.set(uri, ticket);
-  scheduled.set(uri, setImmediate(() => {
+  const run = () => {
     scheduled.delete(uri);
     void publishDiagnostics(uri, ticket);
-  }));
+  };
+  if (pullDiagnostics) {
+    const timer = setTimeout(run, PROGRESS_SUMMARY_DELAY_MS);
+    scheduled.set(uri, () => clearTimeout(timer));
+  } else {
+    const immediate = setImmediate(run);
+    scheduled.set(uri, () => clearImmediate(immediate));
+  }
 }
 
 /**
@@ -104,7 +133,7 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
   } finally {
     // Unless a newer scheduling is waiting for its own diagnostics.
-    if (ticket === tickets) index.editorServed();
+    if (ticket === tickets) editorServed(index);
   }
 }
 
@@ -204,7 +233,7 @@ connection.onDidChangeConfiguration(async () => {
 
 connection.onDidOpenTextDocument(async ({ textDocument }) => {
   const { store, index } = await ready;
-  index.editorBusy();
+  editorBusy(index);
   store.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
   watch.moved(textDocument.uri);
   scheduleDiagnostics(textDocument.uri);
@@ -213,7 +242,7 @@ connection.onDidOpenTextDocument(async ({ textDocument }) => {
 connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
   const { store, index } = await ready;
   // The scan waits while this edit's diagnostics are made (publishDiagnostics lets it go on).
-  index.editorBusy();
+  editorBusy(index);
   store.change(textDocument.uri, textDocument.version, contentChanges);
   // Pulls waiting for the previous version give up (ServerCancelled, retriggered).
   watch.moved(textDocument.uri);
@@ -227,8 +256,7 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
   watch.moved(uri, true);
   service.forget(uri);
   settings.forget(uri);
-  const pending = scheduled.get(uri);
-  if (pending) clearImmediate(pending);
+  scheduled.get(uri)?.();
   scheduled.delete(uri);
   latestTicket.delete(uri);
   pulled.delete(uri);
@@ -280,7 +308,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
  * file's report comes from the workspace scan, like `workspace/diagnostic`'s.
  */
 connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
-  const { store, service, index, workspaceDiagnostics } = await untilCancelled(ready, token);
+  const { store, service, workspaceDiagnostics } = await untilCancelled(ready, token);
   const uri = params.textDocument.uri;
   if (!store.get(uri)) {
     await untilCancelled(closing.get(uri) ?? Promise.resolve(), token);
@@ -296,9 +324,9 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   if (!resultId) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
   pulled.set(uri, service.dependencyKey(uri));
   if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-  const result = service.diagnosticsWith(uri, fetched);
+  const result = service.diagnosticsWith(uri, fetched, false);
   if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+  // (The progress view gets this version's summary once typing pauses: scheduleDiagnostics.)
   // This document's models may have changed other open documents' findings.
   refreshIfStale();
   const unchangedId = lastReports.unchangedId(uri, params.previousResultId, result.diagnostics);

@@ -264,8 +264,8 @@ export class LanguageService {
     return this.analysis(current, true);
   }
 
-  /** Diagnostics of the document's current version under settings the caller fetched. */
-  diagnosticsWith(uri: string, settings: Settings): DocumentDiagnostics | undefined {
+  /** Diagnostics of the document's current version under settings the caller fetched (and the progress view's summary of them, unless `withSummary` is false). */
+  diagnosticsWith(uri: string, settings: Settings, withSummary = true): DocumentDiagnostics | undefined {
     const current = this.store.get(uri);
     if (!current) return undefined;
     const analysis = this.currentAnalysis(current, settings);
@@ -283,7 +283,7 @@ export class LanguageService {
       const diagnostic = runtimeWarningDiagnostic(current.document, lines, warning, settings);
       if (diagnostic) diagnostics.push(diagnostic);
     }
-    return { version, diagnostics, summary: summaryOf(analysis, settings), usesSqlAlchemy };
+    return { version, diagnostics, summary: withSummary ? summaryOf(analysis, settings) : [], usesSqlAlchemy };
   }
 
   /** Recorded warnings of a file on disk against its findings (all of them, also those the settings turn off). */
