@@ -4,7 +4,7 @@ import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import { WordIndex } from '../semantics/wordIndex';
 import { LineIndex } from './lines';
-import type { Finding, Fix, TextEdit } from '../rules/types';
+import type { Finding, Fix, Rule, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
 
@@ -248,7 +248,7 @@ function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: Edi
     const at = spanIndexAt(oldUnits, offset);
     return at === undefined ? -2 : newIndexOfOldUnit[at];
   };
-  const wholeModuleCodes = new Set(RULES.filter((rule) => rule.wholeModule).map((rule) => rule.code));
+  const wholeModuleCodes = wholeModuleRules().codes;
   let candidates: KeptFinding[] = [];
   for (const finding of previous.findings) {
     if (wholeModuleCodes.has(finding.code)) continue;
@@ -273,6 +273,17 @@ function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: Edi
   return candidates;
 }
 
+let wholeModuleRuleSet: { rules: Rule[]; codes: Set<string> } | undefined;
+
+/** Rules whose findings depend on the whole module, found once. */
+function wholeModuleRules(): { rules: Rule[]; codes: Set<string> } {
+  if (!wholeModuleRuleSet) {
+    const rules = RULES.filter((rule) => rule.wholeModule);
+    wholeModuleRuleSet = { rules, codes: new Set(rules.map((rule) => rule.code)) };
+  }
+  return wholeModuleRuleSet;
+}
+
 /** Codes of the whole-module rules whose findings stay: no statement checked again, or removed, spells their words. */
 function wholeModuleRulesToKeep(model: ModuleModel, summaries: Array<UnitSummary | undefined>, affected: Set<number>, removed: UnitRecord[]): Set<string> {
   const checkedSummaries: UnitSummary[] = [];
@@ -280,7 +291,7 @@ function wholeModuleRulesToKeep(model: ModuleModel, summaries: Array<UnitSummary
   for (const unit of removed) checkedSummaries.push(unit.summary);
   const spelled = (word: string) => checkedSummaries.some((summary) => summary.words.has(word));
   const keep = new Set<string>();
-  for (const rule of RULES) if (rule.wholeModule && !rule.wholeModule(model).some(spelled)) keep.add(rule.code);
+  for (const rule of wholeModuleRules().rules) if (!rule.wholeModule!(model).some(spelled)) keep.add(rule.code);
   return keep;
 }
 

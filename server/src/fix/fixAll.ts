@@ -75,13 +75,19 @@ export function countSyntaxErrors(tree: SyntaxTree): number {
 function errorsOfWholeText(parser: Parser, text: string, tree: SyntaxTree): number {
   if (!(tree instanceof ChunkedTree)) return countSyntaxErrors(tree);
   if (!tree.hasError) return 0;
-  const whole = parseText(parser, text);
-  try {
-    return countSyntaxErrors(whole);
-  } finally {
+  // One parse per version: code actions ask for every finding under the cursor.
+  let count = wholeTextErrors.get(tree);
+  if (count === undefined) {
+    const whole = parseText(parser, text);
+    count = countSyntaxErrors(whole);
     whole.delete();
+    wholeTextErrors.set(tree, count);
   }
+  return count;
 }
+
+/** Per version of a chunked document (each edit makes a new tree object): its whole text's error count. */
+const wholeTextErrors = new WeakMap<ChunkedTree, number>();
 
 export function isFixWanted(finding: Finding, options: FixAllOptions): finding is Finding & { fix: Fix } {
   if (!finding.fix) return false;

@@ -147,7 +147,7 @@ export class ModuleModel {
       return;
     }
     // The whole module: one query for all nodes, split among the top-level statements by position.
-    const all = this.treeRoots.length === 1 ? this.root.descendantsOfType(COLLECTED_TYPES) : this.treeRoots.flatMap((root) => root.descendantsOfType(COLLECTED_TYPES));
+    const all = this.treeRoots.flatMap((root) => root.descendantsOfType(COLLECTED_TYPES));
     const perUnit = this.units.map(() => new Map<string, Node[]>());
     let u = 0;
     for (const node of all) {
