@@ -1,3 +1,4 @@
+import './jitTier';
 import {
   CodeActionKind, DiagnosticRefreshRequest, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, ErrorCodes, FileChangeType,
   ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection, type DocumentDiagnosticReport,
@@ -72,21 +73,22 @@ const scheduled = new Map<string, () => void>();
 const PROGRESS_SUMMARY_DELAY_MS = 100;
 
 /**
- * After an edit is served, the scan workers go on once no edit has come for this long: typing
- * comes in bursts, and on two cores a worker running beside the main thread slows its next edit.
+ * The scan workers wait while an edit is served (from the change to its diagnostics, pushed or
+ * pulled) and go on between keystrokes: typing never waits on the scan, and the scan moves while
+ * the user types.
  */
-const SCAN_RESUME_QUIET_MS = 150;
-let scanResumeTimer: NodeJS.Timeout | undefined;
+let editorPause = 0;
 
 function editorBusy(index: WorkspaceIndex): void {
-  clearTimeout(scanResumeTimer);
-  index.editorBusy();
+  editorPause = index.editorBusy();
 }
 
+/** After the answer is written (waking a worker takes a system call): unless another edit came meanwhile. */
 function editorServed(index: WorkspaceIndex): void {
-  clearTimeout(scanResumeTimer);
-  scanResumeTimer = setTimeout(() => index.editorServed(), SCAN_RESUME_QUIET_MS);
+  const pause = editorPause;
+  setImmediate(() => index.editorServed(pause));
 }
+
 /** The newest scheduling per URI; an older one that has not started analyzing gives way to it. */
 const latestTicket = new Map<string, number>();
 let tickets = 0;
@@ -308,7 +310,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
  * file's report comes from the workspace scan, like `workspace/diagnostic`'s.
  */
 connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
-  const { store, service, workspaceDiagnostics } = await untilCancelled(ready, token);
+  const { store, service, index, workspaceDiagnostics } = await untilCancelled(ready, token);
   const uri = params.textDocument.uri;
   if (!store.get(uri)) {
     await untilCancelled(closing.get(uri) ?? Promise.resolve(), token);
@@ -320,19 +322,24 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   const fetched: Settings = await watch.wait(uri, settings.get(uri), token);
   // From here on nothing waits: the version checked is the version analyzed and answered for.
   throwIfCancelled(token);
-  const resultId = service.resultId(uri, fetched);
-  if (!resultId) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  pulled.set(uri, service.dependencyKey(uri));
-  if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-  const result = service.diagnosticsWith(uri, fetched, false);
-  if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  // (The progress view gets this version's summary once typing pauses: scheduleDiagnostics.)
-  // This document's models may have changed other open documents' findings.
-  refreshIfStale();
-  const unchangedId = lastReports.unchangedId(uri, params.previousResultId, result.diagnostics);
-  if (unchangedId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: unchangedId };
-  lastReports.remember(uri, resultId, result.diagnostics);
-  return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
+  try {
+    const resultId = service.resultId(uri, fetched);
+    if (!resultId) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    pulled.set(uri, service.dependencyKey(uri));
+    if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+    const result = service.diagnosticsWith(uri, fetched, false);
+    if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    // (The progress view gets this version's summary once typing pauses: scheduleDiagnostics.)
+    // This document's models may have changed other open documents' findings.
+    refreshIfStale();
+    const unchangedId = lastReports.unchangedId(uri, params.previousResultId, result.diagnostics);
+    if (unchangedId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: unchangedId };
+    lastReports.remember(uri, resultId, result.diagnostics);
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
+  } finally {
+    // This version is served: the scan goes on until the next edit.
+    editorServed(index);
+  }
 });
 
 connection.languages.diagnostics.onWorkspace(async (params, token, _workDone, resultProgress) => {

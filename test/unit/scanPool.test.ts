@@ -168,6 +168,42 @@ describe('scan pool', () => {
     }
   });
 
+  it('an edit that comes before the last one is served keeps the workers waiting', async () => {
+    const pool = new ScanPool({ workers: 1, batchSize: 1, maxPauseMs: 60000 });
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      const results = new Map<string, FileResult>();
+      const first = pool.pauseForEditor();
+      const second = pool.pauseForEditor();
+      const handle = pool.scan([{ files: files.slice(0, 4), settings: SETTINGS }], (r) => results.set(r.file, r));
+      // The first edit's answer is written after the second edit arrived: the pause goes on.
+      pool.resumeAfterEditor(first);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(results.size, 0, 'the end of an older pause let the workers go on');
+      pool.resumeAfterEditor(second);
+      assert.equal((await handle.done).cancelled, false);
+      assertMatches(results, files.slice(0, 4));
+    } finally {
+      clearInterval(keepAlive);
+      pool.dispose();
+    }
+  });
+
+  it('a parse calls its pause point as it goes, so that a worker can wait inside a long parse', async () => {
+    const parser = await createPythonParser();
+    try {
+      const text = Array.from({ length: 3000 }, (_, i) => `value_${i} = compute(${i}, name="n${i}")\n`).join('');
+      let calls = 0;
+      const tree = parseText(parser, text, undefined, () => void calls++);
+      assert.equal(tree.rootNode.namedChildCount, 3000);
+      tree.delete();
+      // Every hundred or so parser steps: a few hundred times over 3,000 statements.
+      assert.ok(calls >= 100, `the pause point was called ${calls} times`);
+    } finally {
+      parser.delete();
+    }
+  });
+
   it('a pause the main thread never ends holds a worker for maxPauseMs once', async () => {
     const pool = new ScanPool({ workers: 1, batchSize: 1, maxPauseMs: 300 });
     try {

@@ -76,9 +76,8 @@ export function scanFile(parser: Parser, file: string, settings: ScanSettings, m
   if (settings.projectRoots && cannotUseSqlAlchemy(source.text, settings.projectRoots)) {
     return { file, status: 'analyzed', usesSqlAlchemy: false, findings: [], digest: textDigest(source.text) };
   }
-  const tree = parseText(parser, source.text);
+  const tree = parseText(parser, source.text, undefined, yieldPoint);
   try {
-    yieldPoint?.();
     const targetVersion = settings.targetVersion === '2.0' ? '2.0' : options.targetVersion;
     const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models, yieldPoint });
     return {

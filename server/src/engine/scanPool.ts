@@ -201,15 +201,20 @@ export class ScanPool {
   }
 
   /** The main thread starts serving the editor: workers stop at their next yield point. */
-  pauseForEditor(): void {
+  pauseForEditor(): number {
     // Never 0, which means "not paused"; each pause has its own number.
     this.pauses = (this.pauses % 0x7ffffffe) + 1;
     Atomics.store(this.pause, 0, this.pauses);
+    return this.pauses;
   }
 
-  /** The editor's request is served: workers go on. */
-  resumeAfterEditor(): void {
-    Atomics.store(this.pause, 0, 0);
+  /**
+   * The editor's request is served: workers go on. With `pause`, only if no newer pause began
+   * since (an edit that arrived meanwhile keeps them waiting).
+   */
+  resumeAfterEditor(pause?: number): void {
+    if (pause === undefined) Atomics.store(this.pause, 0, 0);
+    else if (Atomics.compareExchange(this.pause, 0, pause, 0) !== pause) return;
     Atomics.notify(this.pause, 0);
   }
 

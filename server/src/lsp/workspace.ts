@@ -163,13 +163,13 @@ export class WorkspaceIndex {
     this.changed();
   }
 
-  /** The main thread serves an edit of an open document: the scan workers wait until `editorServed`. */
-  editorBusy(): void {
-    this.pool.pauseForEditor();
+  /** The main thread serves an edit of an open document: the scan workers wait until `editorServed` with the number returned. */
+  editorBusy(): number {
+    return this.pool.pauseForEditor();
   }
 
-  editorServed(): void {
-    this.pool.resumeAfterEditor();
+  editorServed(pause: number): void {
+    this.pool.resumeAfterEditor(pause);
   }
 
   /** Ends the scan workers; the index answers from what it has. */

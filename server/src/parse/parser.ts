@@ -41,7 +41,12 @@ export async function createPythonParser(): Promise<Parser> {
  */
 const READ_SIZE = 512;
 
-export function parseText(parser: Parser, text: string, oldTree?: Tree): Tree {
+/**
+ * Parses `text`, re-using `oldTree` (already edited) when given. `pausePoint` is called every
+ * hundred or so parser steps: a scan worker waits there while the editor is served, so that a
+ * long parse does not hold a core the editor needs.
+ */
+export function parseText(parser: Parser, text: string, oldTree?: Tree, pausePoint?: () => void): Tree {
   const read = (index: number) => {
     let end = index + READ_SIZE;
     // Never split a surrogate pair between two reads.
@@ -49,7 +54,8 @@ export function parseText(parser: Parser, text: string, oldTree?: Tree): Tree {
     if (last >= 0xd800 && last <= 0xdbff) end++;
     return text.slice(index, end);
   };
-  const tree = parser.parse(!oldTree || text.length <= READ_SIZE ? text : read, oldTree ?? null);
+  const options = pausePoint ? { progressCallback: () => void pausePoint() } : undefined;
+  const tree = parser.parse(!oldTree || text.length <= READ_SIZE ? text : read, oldTree ?? null, options);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }
