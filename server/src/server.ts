@@ -67,8 +67,8 @@ function folderOf(uri: string): string | undefined {
 const scheduled = new Map<string, () => void>();
 
 /**
- * A client that pulls gets each edit's diagnostics when it asks; what remains for the edit is the
- * progress view's summary, made once typing pauses this long instead of for every keystroke.
+ * The progress view's summary of an open document is made once typing pauses this long, not for
+ * every keystroke: an edit's own answer is its diagnostics (pushed, or pulled when the client asks).
  */
 const PROGRESS_SUMMARY_DELAY_MS = 100;
 
@@ -110,6 +110,29 @@ function scheduleDiagnostics(uri: string): void {
   }
 }
 
+/** Progress-view summaries to make for pushed documents, per URI. */
+const summaryTimers = new Map<string, NodeJS.Timeout>();
+
+/** The progress view gets a pushed document's findings once typing pauses, not per keystroke. */
+function scheduleSummary(uri: string): void {
+  clearTimeout(summaryTimers.get(uri));
+  const timer = setTimeout(async () => {
+    if (summaryTimers.get(uri) !== timer) return;
+    summaryTimers.delete(uri);
+    const { service, index } = await ready;
+    try {
+      const fetched = await settings.get(uri);
+      if (summaryTimers.has(uri)) return;
+      // Undefined once the document is closed: the scan reports it from the disk then.
+      const result = service.summaryWith(uri, fetched);
+      if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+    } catch (error) {
+      connection.console.error(`sqla-upgrade: summary of ${uri} failed: ${(error as Error).stack ?? error}`);
+    }
+  }, PROGRESS_SUMMARY_DELAY_MS);
+  summaryTimers.set(uri, timer);
+}
+
 /**
  * Analyzes an open document and updates the workspace index (the progress view); pushes the
  * diagnostics unless the client pulls them. A version that a newer edit superseded before its
@@ -125,10 +148,10 @@ async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
       const result = service.summaryWith(uri, fetched);
       if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
     } else {
-      const result = service.diagnosticsWith(uri, fetched);
+      const result = service.diagnosticsWith(uri, fetched, false);
       if (!result) return;
       await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
-      index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+      scheduleSummary(uri);
     }
     refreshIfStale();
   } catch (error) {
