@@ -9,9 +9,10 @@
  * - Workers are unref()ed: they never keep a process alive, so a script that awaits a scan and has
  *   nothing else pending keeps itself alive (say, with a timer). Idle workers end after `idleMs`.
  * - The editor comes first: while the main thread serves an edit (`pauseForEditor` until
- *   `resumeAfterEditor`), workers wait at their next yield point (between files, after a parse,
- *   between rules). On two cores that share their caches, a worker running beside the main thread
- *   slows it by a third. A pause a worker has waited out for `maxPauseMs` is not waited for again.
+ *   `resumeAfterEditor`), workers wait at their next yield point (between files, every hundred or
+ *   so steps of a parse, between rules). On two cores that share their caches, a worker running
+ *   beside the main thread slows it by a third. A pause a worker has waited out for `maxPauseMs`
+ *   is not waited for again.
  */
 import * as os from 'os';
 import * as path from 'path';
