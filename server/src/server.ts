@@ -93,72 +93,75 @@ function editorServed(index: WorkspaceIndex): void {
 const latestTicket = new Map<string, number>();
 let tickets = 0;
 
+/** After an edit: pushes its diagnostics (a client that pulls asks for them itself) and updates the progress view once typing pauses. */
 function scheduleDiagnostics(uri: string): void {
+  if (pullDiagnostics) {
+    scheduleSummary(uri);
+    return;
+  }
   scheduled.get(uri)?.();
   const ticket = ++tickets;
   latestTicket.set(uri, ticket);
-  const run = () => {
+  const immediate = setImmediate(() => {
     scheduled.delete(uri);
     void publishDiagnostics(uri, ticket);
-  };
-  if (pullDiagnostics) {
-    const timer = setTimeout(run, PROGRESS_SUMMARY_DELAY_MS);
-    scheduled.set(uri, () => clearTimeout(timer));
-  } else {
-    const immediate = setImmediate(run);
-    scheduled.set(uri, () => clearImmediate(immediate));
-  }
-}
-
-/** Progress-view summaries to make for pushed documents, per URI. */
-const summaryTimers = new Map<string, NodeJS.Timeout>();
-
-/** The progress view gets a pushed document's findings once typing pauses, not per keystroke. */
-function scheduleSummary(uri: string): void {
-  clearTimeout(summaryTimers.get(uri));
-  const timer = setTimeout(async () => {
-    if (summaryTimers.get(uri) !== timer) return;
-    summaryTimers.delete(uri);
-    const { service, index } = await ready;
-    try {
-      const fetched = await settings.get(uri);
-      if (summaryTimers.has(uri)) return;
-      // Undefined once the document is closed: the scan reports it from the disk then.
-      const result = service.summaryWith(uri, fetched);
-      if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
-    } catch (error) {
-      connection.console.error(`sqla-upgrade: summary of ${uri} failed: ${(error as Error).stack ?? error}`);
-    }
-  }, PROGRESS_SUMMARY_DELAY_MS);
-  summaryTimers.set(uri, timer);
+  });
+  scheduled.set(uri, () => clearImmediate(immediate));
 }
 
 /**
- * Analyzes an open document and updates the workspace index (the progress view); pushes the
- * diagnostics unless the client pulls them. A version that a newer edit superseded before its
- * analysis started is never analyzed: the newer scheduling does it.
+ * Analyzes an open document and pushes its diagnostics. A version that a newer edit superseded
+ * before its analysis started is never analyzed: the newer scheduling does it.
  */
 async function publishDiagnostics(uri: string, ticket: number): Promise<void> {
   const { service, index } = await ready;
   try {
     const fetched = await settings.get(uri);
     if (latestTicket.get(uri) !== ticket) return;
-    if (pullDiagnostics) {
-      // The client asks for the diagnostics; the progress view needs the findings now.
-      const result = service.summaryWith(uri, fetched);
-      if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
-    } else {
-      const result = service.diagnosticsWith(uri, fetched, false);
-      if (!result) return;
-      await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
-      scheduleSummary(uri);
-    }
-    refreshIfStale();
+    const result = service.diagnosticsWith(uri, fetched, false);
+    if (!result) return;
+    await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+    scheduleSummary(uri);
   } catch (error) {
     connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
   } finally {
     // Unless a newer scheduling is waiting for its own diagnostics.
     if (ticket === tickets) editorServed(index);
+  }
+}
+
+/** Progress-view summaries due, per open document. */
+const summaryTimers = new Map<string, NodeJS.Timeout>();
+
+function scheduleSummary(uri: string): void {
+  cancelSummary(uri);
+  summaryTimers.set(uri, setTimeout(() => void summarizeOpen(uri), PROGRESS_SUMMARY_DELAY_MS));
+}
+
+function cancelSummary(uri: string): void {
+  clearTimeout(summaryTimers.get(uri));
+  summaryTimers.delete(uri);
+}
+
+/**
+ * The progress view's findings of an open document (analyzed here if no diagnostics were asked
+ * for since the edit); other open documents whose findings this one's models changed are pulled
+ * again.
+ */
+async function summarizeOpen(uri: string): Promise<void> {
+  summaryTimers.delete(uri);
+  const { service, index } = await ready;
+  try {
+    const fetched = await settings.get(uri);
+    // A newer edit's summary is due.
+    if (summaryTimers.has(uri)) return;
+    const result = service.summaryWith(uri, fetched);
+    if (result) index.updateOpen(uri, result.summary, result.usesSqlAlchemy);
+    refreshIfStale();
+    // A document the client pulls no diagnostics for (one not shown) lets the scan go on here.
+    editorServed(index);
+  } catch (error) {
+    connection.console.error(`sqla-upgrade: analysis of ${uri} failed: ${(error as Error).stack ?? error}`);
   }
 }
 
@@ -284,6 +287,7 @@ connection.onDidCloseTextDocument(async ({ textDocument }) => {
   scheduled.get(uri)?.();
   scheduled.delete(uri);
   latestTicket.delete(uri);
+  cancelSummary(uri);
   pulled.delete(uri);
   lastReports.forget(uri);
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -352,7 +356,7 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     const result = service.diagnosticsWith(uri, fetched, false);
     if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    // (The progress view gets this version's summary once typing pauses: scheduleDiagnostics.)
+    // (The progress view gets this version's summary once typing pauses: scheduleSummary.)
     // This document's models may have changed other open documents' findings.
     refreshIfStale();
     const unchangedId = lastReports.unchangedId(uri, params.previousResultId, result.diagnostics);
