@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Parser, Language, Tree, Node, Edit } from 'web-tree-sitter';
+import { ownCopy } from './ownCopy';
 
 export type { Tree, Node, Edit };
 
@@ -12,6 +13,24 @@ function locate(fileName: string, packageHint: string): string {
   if (fs.existsSync(besideBundle)) return besideBundle;
   return require.resolve(`${packageHint}/${fileName}`);
 }
+
+/**
+ * A node's text is a slice of the parsed document, and a slice keeps its whole parent string
+ * alive: a name carried from one version of an open document to the next would keep that
+ * version's text. Node texts are made strings of their own instead.
+ */
+function detachNodeTexts(): void {
+  const text = Object.getOwnPropertyDescriptor(Node.prototype, 'text');
+  if (!text?.get) throw new Error('web-tree-sitter: Node has no text getter');
+  const sliced = text.get;
+  Object.defineProperty(Node.prototype, 'text', {
+    ...text,
+    get(this: Node) {
+      return ownCopy(sliced.call(this) as string);
+    },
+  });
+}
+detachNodeTexts();
 
 /** Loads the tree-sitter runtime and the Python grammar once per process. */
 export function loadPython(): Promise<Language> {

@@ -3,6 +3,7 @@ import { ChunkedTree, descendantAt, rootsOf, type SyntaxTree } from '../parse/ch
 import type { WordIndex } from './wordIndex';
 import { DBAPI_ROOTS, SQLALCHEMY_ROOTS, mentionsSqlAlchemy } from './names';
 import { moduleLevelStatements } from './moduleStatements';
+import { ownCopy } from '../parse/ownCopy';
 
 export type BindingKind = 'import' | 'assign' | 'param' | 'with' | 'for' | 'def' | 'class' | 'other';
 
@@ -511,7 +512,8 @@ export class ModuleModel {
     if (unit.summary) return unit.summary;
     this.materialize(unit);
     const words = new Set<string>();
-    for (const match of this.text.slice(unit.start, unit.end).matchAll(WORD)) words.add(match[0]);
+    // Words of a copy: the summary outlives this version of the text.
+    for (const match of ownCopy(this.text.slice(unit.start, unit.end)).matchAll(WORD)) words.add(match[0]);
     unit.summary = { words, moduleNames: [...unit.moduleNames!], exports: [...unit.exports!], importRoots: [...unit.importRoots!] };
     return unit.summary;
   }

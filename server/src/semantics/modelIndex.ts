@@ -2,6 +2,7 @@ import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
 import { COMPOUND_UNITS, classesOfUnit, moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
 import { ContextStrings } from './statementFacts';
+import { ownCopy } from '../parse/ownCopy';
 import { FLASK_SQLALCHEMY } from './names';
 import { AS_DECLARATIVE, DECLARATIVE_BASE_CLASSES, DECLARATIVE_BASE_FACTORIES, REGISTRY_CLASSES, type PythonType } from './declarativeNames';
 import {
@@ -226,7 +227,8 @@ function cachedClassInfo(model: ModuleModel, cls: Node, context: string, compute
     byText = undefined;
   }
   if (!byText) classInfoCache.set(context, (byText = new Map()));
-  byText.set(classText, info && { ...info, start: info.start - at, end: info.end - at, insertAt: info.insertAt - at });
+  // A copy: the slice would keep this version's whole text alive as long as the entry.
+  byText.set(ownCopy(classText), info && { ...info, start: info.start - at, end: info.end - at, insertAt: info.insertAt - at });
   cachedClassCount++;
   return info;
 }
