@@ -59,6 +59,8 @@ const TARGET_EDIT_P95_MS_IDLE = 15;
 const TARGET_EDIT_P95_MS = 10;
 const TARGET_EDIT_P95_MS_LARGE = 25;
 const TARGET_PEAK_RSS_MB = 250;
+/** Edits of the long typing session whose memory is measured. */
+const TYPING_SESSION_EDITS = 3000;
 
 interface Source {
   file: string;
@@ -540,6 +542,40 @@ async function measureScanMemory(folder: string): Promise<{ peakMb: number; seco
   }
 }
 
+/** VmRSS of a process: its resident set now, in MB. */
+function currentRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]) / 1024;
+}
+
+/**
+ * The server's memory through a long typing session: TYPING_SESSION_EDITS edits of the 5,000-line
+ * document, pulled back to back, no workspace. What it holds should not grow with the edits.
+ */
+async function measureTypingMemory(): Promise<{ afterWarmupMb: number; endMb: number; peakMb: number } | undefined> {
+  const text = generateEditModule(EDIT_SEED, EDIT_LINES);
+  const client = newServer();
+  const uri = 'file:///bench/edited_module.py';
+  try {
+    if (!client.pid || !fs.existsSync(`/proc/${client.pid}/status`)) return undefined;
+    await client.initialize({}, null, { pullDiagnostics: true });
+    await client.open(uri, text, 1);
+    let resultId = (await client.pull(uri)).resultId;
+    const script = new EditScript(text, EDIT_SEED);
+    let afterWarmupMb = NaN;
+    for (let i = 0; i < TYPING_SESSION_EDITS; i++) {
+      const sent = client.change(uri, i + 2, [script.next()]);
+      resultId = (await client.pull(uri, resultId)).resultId;
+      await sent;
+      client.published.length = 0;
+      if (i + 1 === EDIT_WARMUP + EDIT_COUNT) afterWarmupMb = currentRss(client.pid);
+    }
+    return { afterWarmupMb, endMb: currentRss(client.pid), peakMb: peakRss(client.pid) };
+  } finally {
+    await client.shutdown();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -596,6 +632,7 @@ async function main(): Promise<void> {
 
   const editFigures = new Map<string, { p50: number; p95: number }>();
   let peakRssMb = NaN;
+  let typingPeakRssMb = NaN;
   if (options.lsp) {
     // The 5,000-line document on a server with nothing else to do, then both sizes while it scans the tree.
     // Each in both modes: push (publishDiagnostics), then pull as VS Code asks.
@@ -624,6 +661,11 @@ async function main(): Promise<void> {
       peakRssMb = memory.peakMb;
       console.log(`server peak RSS over a workspace scan of ${memory.files} files (${memory.seconds.toFixed(1)} s): ${peakRssMb.toFixed(0)} MB  (target <= ${TARGET_PEAK_RSS_MB} MB: ${peakRssMb <= TARGET_PEAK_RSS_MB ? 'met' : 'NOT met'})`);
     } else console.log('server peak RSS: not measured (no /proc)');
+    const typing = await measureTypingMemory();
+    if (typing) {
+      typingPeakRssMb = typing.peakMb;
+      console.log(`server RSS through ${TYPING_SESSION_EDITS.toLocaleString('en-US')} edits of the ${EDIT_LINES.toLocaleString('en-US')}-line document (pulled back to back): ${typing.afterWarmupMb.toFixed(0)} MB after ${EDIT_WARMUP + EDIT_COUNT}, ${typing.endMb.toFixed(0)} MB at the end, peak ${typing.peakMb.toFixed(0)} MB`);
+    }
   }
 
   const figure = (value: number | undefined, digits = 3) => (value === undefined || Number.isNaN(value) ? null : round(value, digits));
@@ -654,6 +696,7 @@ async function main(): Promise<void> {
     editP50MsPull20k: figure(editFigures.get('20k pull')?.p50),
     editP95MsPull20k: figure(editFigures.get('20k pull')?.p95),
     peakRssMb: figure(peakRssMb, 1),
+    typingPeakRssMb: figure(typingPeakRssMb, 1),
   }));
 }
 
