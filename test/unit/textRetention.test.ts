@@ -47,6 +47,14 @@ const MODULE_HEAD = [
   'def describe_customer_accounts(session):',
   '    return session.query(CustomerAccountRecord).all()',
   '',
+  '',
+  'def find_customer_account(session, account_identifier):',
+  '    return session.query(CustomerAccountRecord).get(account_identifier)',
+  '',
+  '',
+  'def count_customer_accounts(engine):',
+  "    return engine.execute('SELECT count(*) FROM customer_account_records').scalar()",
+  '',
 ].join('\n');
 
 /** A statement of 3 MB amid the ones the next version keeps. */
@@ -70,6 +78,8 @@ test('the analysis of an edited document keeps no earlier version of its text al
   const analysis = secondVersion();
   assert.ok(analysis.totalUnits > analysis.checkedUnits, 'the second analysis carries statements over');
   assert.ok(moduleIndexOf(analysis.model, '/retention/accounts.py').classes.has('CustomerAccountRecord'));
+  // Findings with fixes are carried over too.
+  assert.ok(analysis.findings.some((finding) => finding.fix), 'the carried statements have findings with fixes');
 
   assert.deepEqual(await longStringsInHeap(PADDING_LENGTH), [], 'no string as long as the first version is left');
   store.close(uri);

@@ -4,6 +4,7 @@ import { interfaceText } from '../semantics/unitInterface';
 import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import { WordIndex } from '../semantics/wordIndex';
 import { LineIndex } from './lines';
+import { ownCopy } from '../parse/ownCopy';
 import type { Finding, Fix, Rule, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
@@ -90,6 +91,7 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
   const keepAll = wholeModuleRulesToKeep(model, summaries, affected, removed);
   model.addFocus(affected);
   const analysis = analyzeModel(model, options, LineIndex.afterEdit(previous.lines, text, span.lineStart, span.oldBound, span.newBound), keepAll);
+  ownStrings(analysis.findings);
   const findings = mergeFindings(previous.findings, kept, keepAll, analysis.findings, span);
   const units = unitRecords(model, previous.units, matched, wordIndex);
   for (const unit of removed) wordIndex.remove(unit.summary);
@@ -323,10 +325,28 @@ function unitRecords(model: ModuleModel, oldUnits: UnitRecord[], matched: Int32A
   return units;
 }
 
+/**
+ * The snapshot carries findings to later versions: their texts become strings of their own, or a
+ * fix's text sliced from this version would keep all of it alive (see ownCopy).
+ */
+function ownStrings(findings: Finding[]): void {
+  const ownEdits = (edits: TextEdit[]) => {
+    for (const edit of edits) edit.newText = ownCopy(edit.newText);
+  };
+  for (const finding of findings) {
+    finding.message = ownCopy(finding.message);
+    if (!finding.fix) continue;
+    finding.fix.title = ownCopy(finding.fix.title);
+    ownEdits(finding.fix.edits);
+    for (const external of finding.fix.externalEdits ?? []) ownEdits(external.edits);
+  }
+}
+
 function wholeModule(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string): IncrementalAnalysis {
   const model = new ModuleModel(text, tree);
   model.keepsSummaries = true;
   const analysis = analyzeModel(model, options);
+  ownStrings(analysis.findings);
   const units: UnitRecord[] = [];
   for (let i = 0; i < model.unitCount; i++) {
     const range = model.unitRange(i);

@@ -398,5 +398,5 @@ function insertionPoint(model: ModuleModel, body: Node): number {
 function indentOf(model: ModuleModel, body: Node): string {
   const lineStart = model.text.lastIndexOf('\n', body.startIndex - 1) + 1;
   const prefix = model.text.slice(lineStart, body.startIndex);
-  return /^[ \t]+$/.test(prefix) ? prefix : '    ';
+  return /^[ \t]+$/.test(prefix) ? ownCopy(prefix) : '    ';
 }
