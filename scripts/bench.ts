@@ -517,11 +517,10 @@ async function measureEdits(lineCount: number, folder: string | undefined, mode:
   }
 }
 
-/** VmHWM of a process: its peak resident set, in MB. */
-function peakRss(pid: number): number {
+/** A memory figure of a process's /proc status (`VmHWM`: peak resident set, `VmRSS`: now), in MB. */
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]);
-  return kb / 1024;
+  return Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1]) / 1024;
 }
 
 /** The server's peak memory over a whole workspace scan of `folder` (no document open). */
@@ -536,16 +535,10 @@ async function measureScanMemory(folder: string): Promise<{ peakMb: number; seco
       await new Promise((resolve) => setTimeout(resolve, 100));
       state = await scanState(client);
     }
-    return { peakMb: peakRss(client.pid), seconds: (performance.now() - start) / 1000, files: state.done };
+    return { peakMb: statusMb(client.pid, 'VmHWM'), seconds: (performance.now() - start) / 1000, files: state.done };
   } finally {
     await client.shutdown();
   }
-}
-
-/** VmRSS of a process: its resident set now, in MB. */
-function currentRss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]) / 1024;
 }
 
 /**
@@ -568,9 +561,9 @@ async function measureTypingMemory(): Promise<{ afterWarmupMb: number; endMb: nu
       resultId = (await client.pull(uri, resultId)).resultId;
       await sent;
       client.published.length = 0;
-      if (i + 1 === EDIT_WARMUP + EDIT_COUNT) afterWarmupMb = currentRss(client.pid);
+      if (i + 1 === EDIT_WARMUP + EDIT_COUNT) afterWarmupMb = statusMb(client.pid, 'VmRSS');
     }
-    return { afterWarmupMb, endMb: currentRss(client.pid), peakMb: peakRss(client.pid) };
+    return { afterWarmupMb, endMb: statusMb(client.pid, 'VmRSS'), peakMb: statusMb(client.pid, 'VmHWM') };
   } finally {
     await client.shutdown();
   }

@@ -512,8 +512,10 @@ export class ModuleModel {
     if (unit.summary) return unit.summary;
     this.materialize(unit);
     const words = new Set<string>();
-    // Words of a copy: the summary outlives this version of the text.
-    for (const match of ownCopy(this.text.slice(unit.start, unit.end)).matchAll(WORD)) words.add(match[0]);
+    for (const match of this.text.slice(unit.start, unit.end).matchAll(WORD)) {
+      // Copies: the summary outlives this version of the text.
+      if (!words.has(match[0])) words.add(ownCopy(match[0]));
+    }
     unit.summary = { words, moduleNames: [...unit.moduleNames!], exports: [...unit.exports!], importRoots: [...unit.importRoots!] };
     return unit.summary;
   }
