@@ -12,7 +12,8 @@ import { SettingsCache, type Settings } from './lsp/settings';
 import { DocumentWatch, nextTurn, throwIfCancelled, untilCancelled } from './lsp/cancellation';
 import { WorkspaceDiagnostics } from './lsp/workspaceDiagnostics';
 import { ReportMemory } from './lsp/reportMemory';
-import { WorkspaceIndex, relativePath } from './lsp/workspace';
+import { SCAN_NICENESS, WorkspaceIndex, relativePath } from './lsp/workspace';
+import { lowerHelperThreads } from './engine/threadPriority';
 import { workspaceMigration } from './lsp/workspaceMigration';
 import { ImportRuntimeWarningsRequest, ProgressRequest, ReportRequest, RescanRequest, RuleDocumentationRequest, WorkspaceMigrationRequest } from './protocol';
 import { RuntimeWarnings, RuntimeWarningsError } from './cli/runtimeWarnings';
@@ -23,6 +24,9 @@ import { VERSION } from './version';
 import { clearProjectConfigCache } from './config/projectConfig';
 import { ProjectModels } from './semantics/projectModels';
 
+// The editor's requests run on the main thread; the runtime's helper threads (their work is largely
+// the scan workers' garbage) run at the scan workers' priority.
+lowerHelperThreads(SCAN_NICENESS);
 const connection = createConnection(ProposedFeatures.all);
 // A failed background send (a client that does not answer some request) must not end the server.
 process.on('unhandledRejection', (reason) => connection.console.error(`sqla-upgrade: ${(reason as Error)?.stack ?? String(reason)}`));

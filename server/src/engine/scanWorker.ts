@@ -3,20 +3,19 @@
  * whole life, batches of file paths in, one plain-data result per file out as soon as it is done.
  * It only reads files; it opens no connection and starts no process.
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
 import { createPythonParser } from '../parse/parser';
 import { ProjectModels } from '../semantics/projectModels';
 import { readSource } from '../cli/files';
 import { clearProjectConfigCache } from '../config/projectConfig';
 import { scanFile, type FileResult } from './scanFile';
+import { lowerThisThread } from './threadPriority';
 import type { ToWorker, WorkerData } from './scanPool';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
 
-lowerPriority(data.niceness);
+lowerThisThread(data.niceness);
 
 const ready = createPythonParser().then((parser) => {
   const models = new ProjectModels(parser);
@@ -70,16 +69,5 @@ function yieldToEditor(): void {
       return;
     }
     Atomics.wait(data.pause, 0, pause, until - now);
-  }
-}
-
-/** Linux schedules threads one by one: a worker a little below the main thread leaves the editor's requests ahead of the scan. */
-function lowerPriority(niceness: number): void {
-  if (!niceness) return;
-  try {
-    const tid = Number(/\/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'))?.[1]);
-    if (tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + niceness));
-  } catch {
-    // Not Linux, or not allowed: the worker runs at the process's priority.
   }
 }

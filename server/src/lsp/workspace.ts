@@ -21,10 +21,12 @@ import { projectOptions } from './projectOptions';
 export { summarize };
 
 /** How far below the main thread the scan workers run (where the system lets a thread lower itself). */
-const SCAN_NICENESS = 10;
+export const SCAN_NICENESS = 10;
 
 /** How long scanned files' indexes wait before they join the project's models. */
 const INDEX_FLUSH_MS = 5000;
+/** Scanned files' indexes stored per turn of the event loop (about a millisecond's work). */
+const INDEX_FLUSH_SLICE = 25;
 
 function isExcluded(file: string, folder: string, settings: Settings): boolean {
   const relative = path.relative(folder, file).split(path.sep).join('/');
@@ -65,6 +67,8 @@ export class WorkspaceIndex {
   private running: ScanHandle | undefined;
   private pendingIndexes: IndexEntry[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The batch being stored, slice by slice. */
+  private flushing: Promise<void> | undefined;
   private readonly pool: ScanPool;
 
   constructor(
@@ -154,7 +158,7 @@ export class WorkspaceIndex {
     const cancelled = progress?.token.onCancellationRequested(() => handle.cancel());
     await handle.done;
     cancelled?.dispose();
-    this.flushIndexes();
+    await this.flushIndexes();
     if (generation === this.scanGeneration) {
       this.scanState.running = false;
       this.running = undefined;
@@ -196,14 +200,22 @@ export class WorkspaceIndex {
 
   /**
    * The scanned files' classes join the project's models in batches: every change of the models
-   * makes an open document's next analysis a whole one instead of an incremental one.
+   * makes an open document's next analysis a whole one instead of an incremental one. A batch is
+   * stored a slice of files per turn of the event loop, so that an edit arriving meanwhile waits
+   * for one slice, not for the batch.
    */
-  private flushIndexes(): void {
+  private flushIndexes(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pendingIndexes.length === 0) return;
-    this.models.storeIndexes(this.pendingIndexes);
-    this.pendingIndexes = [];
+    this.flushing ??= this.storePendingIndexes().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async storePendingIndexes(): Promise<void> {
+    while (this.pendingIndexes.length > 0) {
+      this.models.storeIndexes(this.pendingIndexes.splice(0, INDEX_FLUSH_SLICE));
+      if (this.pendingIndexes.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** A file changed on disk (or was created): analyze it unless the editor holds it. */
@@ -222,6 +234,8 @@ export class WorkspaceIndex {
   fileDeleted(uri: string): void {
     const parsed = URI.parse(uri);
     if (parsed.scheme === 'file') {
+      // A scanned index still waiting for its batch would bring the file back.
+      this.pendingIndexes = this.pendingIndexes.filter((entry) => path.resolve(entry.file) !== path.resolve(parsed.fsPath));
       this.models.remove(parsed.fsPath);
       this.pool.forget(parsed.fsPath);
     }
