@@ -120,6 +120,8 @@ export class ModuleModel {
   private readonly focus: Set<number> | undefined;
   private summaries: ReadonlyArray<UnitSummary | undefined> = [];
   private materializedCount = 0;
+  /** Module-level names whose binding statements were looked at (lookAtModuleName). */
+  private readonly namesLookedAt = new Set<string>();
   /** Module-scope name -> top-level statements that bind it (from summaries), built on first need. */
   private nameIndex: Map<string, number[]> | undefined;
   private errorRanges: Array<[number, number]> | undefined;
@@ -247,19 +249,28 @@ export class ModuleModel {
     // A module looked at on demand, with nothing carried over: one search of its text names them.
     if (this.lazyWhole && this.summaries.length === 0) return [...this.unitsSpelling(words)].sort((a, b) => a - b);
     if (!this.wordIndex) return undefined;
+    // Marked, then read in order: no set or sort for the common words that many statements spell.
+    const { of, without } = this.carried();
+    const spells = new Uint8Array(this.units.length);
+    for (const word of words) {
+      const summaries = this.wordIndex.spelling(word);
+      if (!summaries) continue;
+      for (const summary of summaries) {
+        const i = of.get(summary);
+        if (i !== undefined) spells[i] = 1;
+      }
+    }
+    for (const i of without) if (spells[i] === 0 && this.unitSpells(i, words)) spells[i] = 1;
     const found: number[] = [];
-    for (const word of words) found.push(...this.carriedUnitsSpelling(this.wordIndex, word));
-    for (const i of this.carried().without) if (this.unitSpells(i, words)) found.push(i);
-    return [...new Set(found)].sort((a, b) => a - b);
+    for (let i = 0; i < spells.length; i++) if (spells[i] === 1) found.push(i);
+    return found;
   }
 
-  /** Statements with a carried summary that the index says spell the word. */
-  private *carriedUnitsSpelling(index: WordIndex, word: string): Generator<number> {
+  /** Whether a statement with a carried summary spells the word. */
+  private carriesSpelling(index: WordIndex, word: string): boolean {
     const { of } = this.carried();
-    for (const summary of index.spelling(word) ?? []) {
-      const i = of.get(summary);
-      if (i !== undefined) yield i;
-    }
+    for (const summary of index.spelling(word) ?? []) if (of.has(summary)) return true;
+    return false;
   }
 
   /** Every node of a type in the module, in source order (with a focus, this looks at every statement). */
@@ -473,7 +484,7 @@ export class ModuleModel {
       pattern.lastIndex = 0;
       for (const match of this.text.matchAll(pattern)) found.add(match[0]);
     } else if (this.wordIndex) {
-      for (const word of words) if (!this.carriedUnitsSpelling(this.wordIndex, word).next().done) found.add(word);
+      for (const word of words) if (this.carriesSpelling(this.wordIndex, word)) found.add(word);
       for (const i of this.carried().without) for (const word of words) if (!found.has(word) && this.unitSpells(i, [word])) found.add(word);
     } else {
       for (let i = 0; i < this.units.length && found.size < words.length; i++) {
@@ -603,7 +614,9 @@ export class ModuleModel {
 
   /** With a focus: looks at the statements that bind a module-level name, so that its bindings are complete. */
   private lookAtModuleName(name: string): void {
-    if (this.materializedCount === this.units.length) return;
+    if (this.materializedCount === this.units.length || this.namesLookedAt.has(name)) return;
+    // Once looked at, every statement binding the name has its nodes: the next look finds nothing new.
+    this.namesLookedAt.add(name);
     // A statement that binds a name spells it: the word index names the few to look at.
     const spelling = this.unitsSpellingAny([name]);
     if (spelling) {
