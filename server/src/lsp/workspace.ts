@@ -195,7 +195,7 @@ export class WorkspaceIndex {
     }
     this.files.set(uri, { uri, usesSqlAlchemy: result.usesSqlAlchemy, findings: result.findings });
     this.pendingIndexes.push({ file: result.file, index: result.index, digest: result.digest });
-    this.flushTimer ??= setTimeout(() => this.flushIndexes(), INDEX_FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => void this.flushIndexes(), INDEX_FLUSH_MS);
   }
 
   /**
