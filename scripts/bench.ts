@@ -6,6 +6,8 @@
  *   node dist/bench.js --rules         also split the analysis time by phase and rule, for the
  *                                      whole tree and, in process, for the edited document
  *   node dist/bench.js --no-lsp        skip the language-server latency measurement
+ *   node dist/bench.js --stdio         speak to the server over stdio (most editors) instead of
+ *                                      Node's IPC channel (VS Code's client, as the extension starts it)
  *
  * Measures parse-only time, cold scan time (each file read, parsed and analyzed as the workspace
  * scan does, with the project's models) in process and through the scan worker pool (one
@@ -72,12 +74,15 @@ const projectRoot = path.resolve(__dirname, '..');
 /** A mistake in how the benchmark was called: reported without a stack trace. */
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { folder?: string; rules: boolean; lsp: boolean } {
-  const options = { folder: undefined as string | undefined, rules: false, lsp: true };
+type Transport = 'ipc' | 'stdio';
+
+function parseArgs(argv: string[]): { folder?: string; rules: boolean; lsp: boolean; transport: Transport } {
+  const options = { folder: undefined as string | undefined, rules: false, lsp: true, transport: 'ipc' as Transport };
   for (const arg of argv) {
     if (arg === '--rules') options.rules = true;
     else if (arg === '--no-lsp') options.lsp = false;
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (options: --rules, --no-lsp)`);
+    else if (arg === '--stdio') options.transport = 'stdio';
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (options: --rules, --no-lsp, --stdio)`);
     else if (options.folder) throw new UsageError('give at most one folder');
     else options.folder = arg;
   }
@@ -429,10 +434,13 @@ class EditScript {
   }
 }
 
+/** How the benchmark's client speaks to each server it starts (`--stdio` changes it). */
+let transport: Transport = 'ipc';
+
 function newServer(): LspTestClient {
   // SQLA_BENCH_SERVER_ARGS: node options for the server process (say, `--cpu-prof`), to see where its time goes.
   const serverArgs = process.env.SQLA_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
-  return new LspTestClient(path.join(__dirname, 'server.js'), { execArgv: serverArgs });
+  return new LspTestClient(path.join(__dirname, 'server.js'), { execArgv: serverArgs, transport });
 }
 
 function workspaceFolders(folder: string) {
@@ -573,6 +581,7 @@ async function measureTypingMemory(): Promise<{ afterWarmupMb: number; endMb: nu
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  transport = options.transport;
   let folder: string;
   if (options.folder) {
     folder = path.resolve(options.folder);
@@ -629,6 +638,7 @@ async function main(): Promise<void> {
   if (options.lsp) {
     // The 5,000-line document on a server with nothing else to do, then both sizes while it scans the tree.
     // Each in both modes: push (publishDiagnostics), then pull as VS Code asks.
+    console.log(`language server over ${transport === 'ipc' ? "Node's IPC channel (as the VS Code extension starts it)" : 'stdio'}`);
     const runs = [
       { editLines: EDIT_LINES, target: TARGET_EDIT_P95_MS_IDLE, scanned: undefined, key: 'idle', gapMs: 0 },
       { editLines: EDIT_LINES, target: TARGET_EDIT_P95_MS, scanned: folder, key: '5k', gapMs: TYPING_GAP_MS },
@@ -688,6 +698,7 @@ async function main(): Promise<void> {
     editP95MsPull5k: figure(editFigures.get('5k pull')?.p95),
     editP50MsPull20k: figure(editFigures.get('20k pull')?.p50),
     editP95MsPull20k: figure(editFigures.get('20k pull')?.p95),
+    transport,
     peakRssMb: figure(peakRssMb, 1),
     typingPeakRssMb: figure(typingPeakRssMb, 1),
   }));

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import {
-  CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection, type ResponseError,
+  CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter,
+  type MessageConnection, type ResponseError,
 } from 'vscode-jsonrpc/node';
 
 export interface PublishedDiagnostics {
@@ -55,10 +56,23 @@ export class LspTestClient {
   readonly partialResults = new Map<string, unknown[]>();
   private partialTokens = 0;
 
-  /** `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces the environment. */
-  constructor(serverPath = path.resolve(__dirname, '../../../dist/server.js'), options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}) {
-    this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env });
-    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+  /**
+   * `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces
+   * the environment; `transport` is stdio (as most editors start a server) or Node's IPC channel
+   * (as VS Code's client starts this one).
+   */
+  constructor(
+    serverPath = path.resolve(__dirname, '../../../dist/server.js'),
+    options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; transport?: 'stdio' | 'ipc' } = {},
+  ) {
+    const env = options.env ?? process.env;
+    if (options.transport === 'ipc') {
+      this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
+      this.connection = createMessageConnection(new IPCMessageReader(this.process), new IPCMessageWriter(this.process));
+    } else {
+      this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+      this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    }
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => {
       this.published.push(params);
       const ready = this.waiters.filter((w) => w.match(params));

@@ -215,6 +215,28 @@ describe('language server over JSON-RPC', () => {
   });
 });
 
+describe("over Node's IPC channel, as the VS Code extension starts the server", () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = new LspTestClient(undefined, { transport: 'ipc' });
+    await client.initialize();
+  });
+  after(() => client.shutdown());
+
+  it('answers requests and follows edits', async () => {
+    const uri = 'file:///work/app/over_ipc.py';
+    await client.open(uri, LEGACY);
+    const opened = await client.diagnosticsFor(uri, 1);
+    assert.deepEqual(opened.diagnostics.map((d) => d.code).sort(), ['SQA101', 'SQA106', 'SQA401', 'SQA402']);
+    // Deleting the last line takes its two findings (SQA101, SQA106) away.
+    await client.change(uri, 2, [{ range: { start: { line: 7, character: 0 }, end: { line: 8, character: 0 } }, text: '' }]);
+    const edited = await client.diagnosticsFor(uri, 2);
+    assert.deepEqual(edited.diagnostics.map((d) => d.code).sort(), ['SQA401', 'SQA402']);
+    const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 30 } });
+    assert.match(hover?.contents.value ?? '', /SQA401/);
+  });
+});
+
 describe('documents the server leaves alone', () => {
   let client: LspTestClient;
   before(async () => {
