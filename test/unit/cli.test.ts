@@ -260,6 +260,57 @@ describe('check: paths', () => {
   });
 });
 
+describe('check and fix: .gitignore', () => {
+  // What a folder's .gitignore ignores, next to a file it does not.
+  const ignoringTree = () =>
+    workspace({
+      '.gitignore': 'generated/\nbuild_*.py\n',
+      'app.py': ONE_FINDING,
+      'generated/x.py': ONE_FINDING,
+      'build_a.py': ONE_FINDING,
+    });
+  const reportedPaths = (findings: JsonFinding[]) => [...new Set(findings.map((f) => f.path))].sort();
+
+  test('check leaves out what .gitignore ignores', () => {
+    const dir = ignoringTree();
+    const { status, value } = cliJson<JsonFinding[]>(['check', '--format', 'json', '.'], dir);
+    assert.equal(status, 1);
+    assert.deepEqual(reportedPaths(value), ['app.py']);
+    const current = cliJson<JsonFinding[]>(['check', '--format', 'json'], dir);
+    assert.deepEqual(reportedPaths(current.value), ['app.py'], 'the current folder is walked the same way');
+  });
+
+  test('check --no-respect-gitignore reports the ignored files too', () => {
+    const dir = ignoringTree();
+    const { status, value } = cliJson<JsonFinding[]>(['check', '--format', 'json', '--no-respect-gitignore', '.'], dir);
+    assert.equal(status, 1);
+    assert.deepEqual(reportedPaths(value), ['app.py', 'build_a.py', path.join('generated', 'x.py')].sort());
+  });
+
+  test('fix leaves an ignored file byte-identical and fixes the others', () => {
+    const dir = ignoringTree();
+    const result = cli(['fix', '.'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'app.py'), 'utf8'), CLEAN);
+    assert.ok(fs.readFileSync(path.join(dir, 'generated', 'x.py')).equals(Buffer.from(ONE_FINDING)));
+    assert.ok(fs.readFileSync(path.join(dir, 'build_a.py')).equals(Buffer.from(ONE_FINDING)));
+    assert.match(result.stderr, /fixed 2 findings in 1 file; 0 left/); // both SQA301 findings of app.py
+
+    const all = cli(['fix', '--no-respect-gitignore', '.'], dir);
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'generated', 'x.py'), 'utf8'), CLEAN);
+    assert.equal(fs.readFileSync(path.join(dir, 'build_a.py'), 'utf8'), CLEAN);
+  });
+
+  test('a file named on the command line is checked even when ignored', () => {
+    const dir = ignoringTree();
+    const given = path.join('generated', 'x.py');
+    const { status, value } = cliJson<JsonFinding[]>(['check', '--format', 'json', given, 'build_a.py'], dir);
+    assert.equal(status, 1);
+    assert.deepEqual(reportedPaths(value), ['build_a.py', given].sort());
+  });
+});
+
 describe('check: usage errors exit 2', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown option', ['check', '--bogus', 'a.py'], /bogus/],

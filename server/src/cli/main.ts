@@ -7,7 +7,7 @@ import { cannotUseSqlAlchemy, projectModuleRoots } from '../engine/standalone';
 import { RULES, ruleByCode } from '../rules/index';
 import { ruleMarkdown } from '../rules/docs';
 import { defaultSeverity, guideUrl } from '../rules/types';
-import { collectPythonFiles, readSource, writeAtomically } from './files';
+import { collectPythonFiles, readSource, writeAtomically, type WalkOptions } from './files';
 import { formatSarif, formatText, toReported, type ReportedFinding } from './formats';
 import { VERSION } from '../version';
 import { skipReason } from '../engine/limits';
@@ -32,12 +32,16 @@ Commands:
       --write-baseline FILE   record today's findings in FILE
       --runtime-warnings FILE   warnings recorded while the code ran (python/sqla_upgrade_warnings):
                        mark the findings they confirm, report the others as SQA000
+      --no-respect-gitignore   also walk into what .gitignore files ignore
   fix [PATH...]      rewrite files with safe fixes
       --unsafe         also apply fixes that need review
       --diff           print a unified diff instead of writing
-      --select, --ignore, --target-version as for check
+      --select, --ignore, --target-version, --no-respect-gitignore as for check
   rules [--format text|json]   list the rules
   explain CODE       show a rule's documentation
+
+A folder's walk leaves out what the .gitignore files inside it ignore (those above the folder
+are not read); a file named on the command line is analyzed even when ignored.
 
 Settings come from [tool.sqla-upgrade] in the nearest pyproject.toml (select, ignore,
 target-version, exclude, per-file-ignores); command-line options take precedence.
@@ -107,6 +111,14 @@ function cliSelection(values: { select?: string; ignore?: string; 'target-versio
 }
 
 /**
+ * What a folder's walk leaves out: by default what `.gitignore` files ignore, as ruff and the
+ * language server's workspace scan do. Files named on the command line are never left out.
+ */
+function walkOptions(values: { 'no-respect-gitignore'?: boolean }): WalkOptions {
+  return { respectGitIgnore: !values['no-respect-gitignore'] };
+}
+
+/**
  * The options for one file: the nearest pyproject.toml's `[tool.sqla-upgrade]`, with the command
  * line on top. Problems in a config are reported once; undefined means the config excludes the file.
  */
@@ -137,6 +149,7 @@ async function check(args: string[], io: Output): Promise<number> {
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'runtime-warnings': { type: 'string' },
+      'no-respect-gitignore': { type: 'boolean', default: false },
     },
   });
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not '${values.format}'`);
@@ -157,7 +170,7 @@ async function check(args: string[], io: Output): Promise<number> {
     io.err(`sqla-upgrade: ${(error as Error).message}\n`);
     return 2;
   }
-  const { files, problems, skipped: skippedLinks } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
+  const { files, problems, skipped: skippedLinks } = collectPythonFiles(positionals.length > 0 ? positionals : ['.'], walkOptions(values));
   const engine = await AnalysisEngine.create();
   const reported: ReportedFinding[] = [];
   const baselineEntries: BaselineEntry[] = [];
@@ -238,10 +251,11 @@ async function fix(args: string[], io: Output): Promise<number> {
       select: { type: 'string' },
       ignore: { type: 'string' },
       'target-version': { type: 'string' },
+      'no-respect-gitignore': { type: 'boolean', default: false },
     },
   });
   const cli = cliSelection(values);
-  const { files, problems, skipped: skippedLinks, roots } = collectPythonFiles(positionals.length > 0 ? positionals : ['.']);
+  const { files, problems, skipped: skippedLinks, roots } = collectPythonFiles(positionals.length > 0 ? positionals : ['.'], walkOptions(values));
   const engine = await AnalysisEngine.create();
   const reportedConfigs = new Set<string>();
   let failed = problems.length > 0;
