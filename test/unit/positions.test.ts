@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisEngine } from '../../server/src/engine/engine';
 import { diffEdits } from '../../server/src/fix/apply';
-import { toDiagnostic, toLspEdit } from '../../server/src/lsp/convert';
+import { isPositionOf, rangeOf, toDiagnostic, toLspEdit } from '../../server/src/lsp/convert';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 
 let engine: AnalysisEngine;
@@ -232,4 +232,59 @@ describe('multi-line fixes keep the file\'s indentation and line endings', () =>
       assert.equal(fixed, crlf(withEmoji(expected)));
     });
   }
+});
+
+describe('a finding kept from the previous version keeps its diagnostic only where it still fits', () => {
+  const source = ['from sqlalchemy.orm import Session', '', 'def find(session: Session):', '    return session.query(User).get(1)', '# end', ''].join('\n');
+
+  test('an edit after the finding: the same diagnostic object', () => {
+    const document = TextDocument.create('file:///kept.py', 'python', 1, source);
+    const [finding] = engine.analyzeText(source).findings;
+    const first = toDiagnostic(document, finding, DEFAULT_SETTINGS)!;
+    TextDocument.update(document, [{ range: { start: { line: 4, character: 5 }, end: { line: 4, character: 5 } }, text: 'ing' }], 2);
+    assert.equal(toDiagnostic(document, finding, DEFAULT_SETTINGS), first);
+  });
+
+  test('a letter before it replaced by a line break: same offsets, a new range one line down', () => {
+    const document = TextDocument.create('file:///kept.py', 'python', 1, source);
+    const [finding] = engine.analyzeText(source).findings;
+    const first = toDiagnostic(document, finding, DEFAULT_SETTINGS)!;
+    // `from` becomes `fr\nm`: no offset moves, every later line does.
+    TextDocument.update(document, [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 3 } }, text: '\n' }], 2);
+    const after = toDiagnostic(document, finding, DEFAULT_SETTINGS)!;
+    assert.notEqual(after, first);
+    assert.deepEqual(after.range, rangeOf(document, finding.start, finding.end));
+    assert.equal(after.range.start.line, first.range.start.line + 1);
+  });
+
+  test('a severity changed in the settings makes a new diagnostic', () => {
+    const document = TextDocument.create('file:///kept.py', 'python', 1, source);
+    const [finding] = engine.analyzeText(source).findings;
+    const first = toDiagnostic(document, finding, DEFAULT_SETTINGS)!;
+    const asError = toDiagnostic(document, finding, { ...DEFAULT_SETTINGS, rules: { [finding.code]: 'error' } })!;
+    assert.notEqual(asError, first);
+    assert.equal(asError.severity, 1);
+  });
+
+  test('isPositionOf never accepts a position positionAt would not give, across LF and CRLF line breaks', () => {
+    const text = 'ab\r\ncd\n\r\nef\r\n\ng';
+    const document = TextDocument.create('file:///breaks.py', 'python', 1, text);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const exact = document.positionAt(offset);
+      const lineStart = document.offsetAt({ line: exact.line, character: 0 });
+      // Between `\r` and `\n` positionAt answers the position before the break: the check declines it (a new range is made).
+      const insideBreak = offset - lineStart !== exact.character;
+      assert.equal(isPositionOf(document, exact, offset), !insideBreak, `offset ${offset}`);
+      const candidates = [
+        { line: exact.line, character: exact.character + 1 },
+        { line: exact.line, character: offset - lineStart },
+        { line: exact.line + 1, character: 0 },
+        ...(exact.line > 0 ? [{ line: exact.line - 1, character: offset - document.offsetAt({ line: exact.line - 1, character: 0 }) }] : []),
+      ];
+      for (const position of candidates) {
+        const same = position.line === exact.line && position.character === exact.character;
+        if (isPositionOf(document, position, offset)) assert.ok(same, `offset ${offset}, position ${JSON.stringify(position)}`);
+      }
+    }
+  });
 });
