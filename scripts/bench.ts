@@ -38,7 +38,7 @@ import { scanFile } from '../server/src/engine/scanFile';
 import { projectModuleRoots } from '../server/src/engine/standalone';
 import { ProjectModels } from '../server/src/semantics/projectModels';
 import type { ProgressReport } from '../server/src/protocol';
-import { LspTestClient, type PublishedDiagnostics } from '../test/lsp/lspClient';
+import { LspTestClient, type PublishedDiagnostics, type ServerTransport } from '../test/lsp/lspClient';
 import { Rng, generateCorpus, generateEditModule, isPythonKeyword } from './benchCorpus';
 
 const CORPUS_SEED = 'sqla-upgrade bench corpus v1';
@@ -74,10 +74,8 @@ const projectRoot = path.resolve(__dirname, '..');
 /** A mistake in how the benchmark was called: reported without a stack trace. */
 class UsageError extends Error {}
 
-type Transport = 'ipc' | 'stdio';
-
-function parseArgs(argv: string[]): { folder?: string; rules: boolean; lsp: boolean; transport: Transport } {
-  const options = { folder: undefined as string | undefined, rules: false, lsp: true, transport: 'ipc' as Transport };
+function parseArgs(argv: string[]): { folder?: string; rules: boolean; lsp: boolean; transport: ServerTransport } {
+  const options = { folder: undefined as string | undefined, rules: false, lsp: true, transport: 'ipc' as ServerTransport };
   for (const arg of argv) {
     if (arg === '--rules') options.rules = true;
     else if (arg === '--no-lsp') options.lsp = false;
@@ -435,7 +433,7 @@ class EditScript {
 }
 
 /** How the benchmark's client speaks to each server it starts (`--stdio` changes it). */
-let transport: Transport = 'ipc';
+let transport: ServerTransport = 'ipc';
 
 function newServer(): LspTestClient {
   // SQLA_BENCH_SERVER_ARGS: node options for the server process (say, `--cpu-prof`), to see where its time goes.

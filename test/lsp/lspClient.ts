@@ -27,6 +27,9 @@ export interface CancellableRequest<T> {
   cancel: () => void;
 }
 
+/** How a client reaches the server: stdio (as most editors start a server) or Node's IPC channel (as VS Code's client starts this one). */
+export type ServerTransport = 'stdio' | 'ipc';
+
 type Waiter = { match: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
 
 /** The built language server in a child process, spoken to over stdio JSON-RPC as an editor would. */
@@ -56,21 +59,18 @@ export class LspTestClient {
   readonly partialResults = new Map<string, unknown[]>();
   private partialTokens = 0;
 
-  /**
-   * `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces
-   * the environment; `transport` is stdio (as most editors start a server) or Node's IPC channel
-   * (as VS Code's client starts this one).
-   */
+  /** `execArgv` go to node before the server script (say, `--require` of a preload); `env` replaces the environment; stdio unless `transport` says otherwise. */
   constructor(
     serverPath = path.resolve(__dirname, '../../../dist/server.js'),
-    options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; transport?: 'stdio' | 'ipc' } = {},
+    options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; transport?: ServerTransport } = {},
   ) {
     const env = options.env ?? process.env;
+    const args = [...(options.execArgv ?? []), serverPath];
     if (options.transport === 'ipc') {
-      this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
+      this.process = spawn(process.execPath, [...args, '--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
       this.connection = createMessageConnection(new IPCMessageReader(this.process), new IPCMessageWriter(this.process));
     } else {
-      this.process = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+      this.process = spawn(process.execPath, [...args, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
       this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     }
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => {
