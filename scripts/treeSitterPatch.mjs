@@ -9,6 +9,14 @@
 // (up to 5,119 UTF-16 code units each, many per incremental re-parse) are copied through a
 // Uint16Array on little-endian hosts instead of one DataView call per code unit.
 //
+// A node's start point is kept as two numbers and made an object only when read (the analyzer
+// reads it for a few nodes; every node used to carry one), and its symbol is read from WASM once
+// per node object (the rules ask a node's type again and again). A node's symbol never changes,
+// and `Node.edit` moves a point it has read through `startPosition`, which `marshalNode` then uses.
+// A node's text is read without making its start point when the tree's text callback takes no
+// point (a parsed string's, the analyzer's). Field names are looked up in a map instead of a
+// linear search of the language's field list.
+//
 // Each replacement must match exactly once: a new web-tree-sitter release that changes these
 // lines fails the build instead of shipping half a patch.
 
@@ -38,6 +46,58 @@ const REPLACEMENTS = [
     what: 'setValue i32 branch',
     from: '        function setValue(ptr, value, type = "i8") {\n',
     to: '        function setValue(ptr, value, type = "i8") {\n          if (type === "i32") {\n            LE_HEAP_STORE_I32((ptr >> 2) * 4, value);\n            return;\n          }\n',
+  },
+  {
+    what: 'Node constructor',
+    from: '  constructor(internal, {\n    id,\n    tree,\n    startIndex,\n    startPosition,\n    other\n  }) {\n    assertInternal(internal);\n    this._handle = other;\n    this.id = id;\n    this.tree = tree;\n    this.startIndex = startIndex;\n    this.startPosition = startPosition;\n  }',
+    to:
+      '  constructor(internal, id, tree, startIndex, row, column, other) {\n    assertInternal(internal);\n    this._handle = other;\n    this.id = id;\n    this.tree = tree;\n    this.startIndex = startIndex;\n' +
+      '    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n  }',
+  },
+  {
+    what: 'Node start point field',
+    from: '  /** The position where this node starts. */\n  startPosition;\n',
+    to:
+      '  /** The position where this node starts. */\n  get startPosition() {\n    return this._point ??= { row: this._row, column: this._column };\n  }\n' +
+      '  set startPosition(point) {\n    this._point = point;\n  }\n',
+  },
+  {
+    what: 'Node symbol read once',
+    from: '  get typeId() {\n    marshalNode(this);\n    return C._ts_node_symbol_wasm(this.tree[0]);\n  }',
+    to: '  get typeId() {\n    if (this._typeId < 0) {\n      marshalNode(this);\n      this._typeId = C._ts_node_symbol_wasm(this.tree[0]);\n    }\n    return this._typeId;\n  }',
+  },
+  {
+    what: 'Node start point marshalling',
+    from: '  C.setValue(address, node.startPosition.row, "i32");\n  address += SIZE_OF_INT;\n  C.setValue(address, node.startPosition.column, "i32");\n',
+    to: '  const point = node._point;\n  C.setValue(address, point ? point.row : node._row, "i32");\n  address += SIZE_OF_INT;\n  C.setValue(address, point ? point.column : node._column, "i32");\n',
+  },
+  {
+    what: 'Node unmarshalling',
+    from: '  const result = new Node(INTERNAL, {\n    id,\n    tree,\n    startIndex: index,\n    startPosition: { row, column },\n    other\n  });\n  return result;',
+    to: '  return new Node(INTERNAL, id, tree, index, row, column, other);',
+  },
+  {
+    what: 'childForFieldName lookup',
+    from: '  childForFieldName(fieldName) {\n    const fieldId = this.tree.language.fields.indexOf(fieldName);\n',
+    to: '  childForFieldName(fieldName) {\n    const fieldId = fieldIdOf(this.tree.language, fieldName);\n',
+  },
+  {
+    what: 'childrenForFieldName lookup',
+    from: '  childrenForFieldName(fieldName) {\n    const fieldId = this.tree.language.fields.indexOf(fieldName);\n',
+    to: '  childrenForFieldName(fieldName) {\n    const fieldId = fieldIdOf(this.tree.language, fieldName);\n',
+  },
+  {
+    what: 'field id map',
+    from: 'function marshalNode(node, index = 0) {\n',
+    to:
+      'const fieldIdMaps = new WeakMap();\nfunction fieldIdOf(language, fieldName) {\n  let ids = fieldIdMaps.get(language);\n' +
+      '  if (!ids) {\n    ids = new Map();\n    language.fields.forEach((name, id) => { if (name !== null && !ids.has(name)) ids.set(name, id); });\n    fieldIdMaps.set(language, ids);\n  }\n' +
+      '  return ids.get(fieldName) ?? -1;\n}\nfunction marshalNode(node, index = 0) {\n',
+  },
+  {
+    what: 'Node text without a point',
+    from: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);\n  }',
+    to: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.tree.textCallback.length > 1 ? this.startPosition : undefined);\n  }',
   },
 ];
 

@@ -32,6 +32,8 @@ interface Scope {
   end: number;
   /** The enclosing scope; none for the module. */
   parent?: Scope;
+  /** This scope and those around it, innermost first: made once, many names are looked up from each scope. */
+  chain?: Scope[];
 }
 
 /**
@@ -83,7 +85,7 @@ function newUnit(node: Node | undefined, chunk: number | undefined, start: numbe
 const COLLECTED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement',
   'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression',
-  'augmented_assignment', 'string', 'global_statement', 'subscript', 'comparison_operator',
+  'augmented_assignment', 'global_statement', 'subscript', 'comparison_operator',
 ];
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
@@ -144,7 +146,7 @@ export class ModuleModel {
     } else {
       for (const node of this.root.namedChildren) if (node) this.units.push(newUnit(node, undefined, node.startIndex, node.endIndex));
     }
-    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length };
+    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length, parent: undefined, chain: undefined };
     if (focused) {
       this.focus = new Set();
       return;
@@ -693,9 +695,11 @@ export class ModuleModel {
       scope = found >= 0 ? scopes[found] : undefined;
       while (scope && !(scope.start <= start && end <= scope.end && scope.node.id !== node.id)) scope = scope.parent;
     }
+    const innermost = scope ?? this.moduleScope;
+    if (innermost.chain) return innermost.chain;
     const chain: Scope[] = [];
-    for (let s: Scope | undefined = scope ?? this.moduleScope; s; s = s.parent) chain.push(s);
-    return chain;
+    for (let s: Scope | undefined = innermost; s; s = s.parent) chain.push(s);
+    return (innermost.chain = chain);
   }
 
   // --- Building one top-level statement's scopes and bindings -----------------------------------
@@ -737,11 +741,11 @@ export class ModuleModel {
     const nodes = (type: string) => unit.nodes!.get(type) ?? [];
     const scopes: Scope[] = [];
     for (const fn of [...nodes('function_definition'), ...nodes('lambda')]) {
-      scopes.push({ node: fn, isClass: false, bindings: new Map(), unsorted: new Set(), start: fn.startIndex, end: fn.endIndex });
+      scopes.push({ node: fn, isClass: false, bindings: new Map(), unsorted: new Set(), start: fn.startIndex, end: fn.endIndex, parent: undefined, chain: undefined });
     }
     for (const cls of nodes('class_definition')) {
       const body = cls.childForFieldName('body');
-      if (body) scopes.push({ node: cls, isClass: true, bindings: new Map(), unsorted: new Set(), start: body.startIndex, end: body.endIndex });
+      if (body) scopes.push({ node: cls, isClass: true, bindings: new Map(), unsorted: new Set(), start: body.startIndex, end: body.endIndex, parent: undefined, chain: undefined });
     }
     // On equal ranges (a method that is a class's whole body) the scope whose node starts first is outer.
     scopes.sort((a, b) => a.start - b.start || b.end - a.end || a.node.startIndex - b.node.startIndex);

@@ -1,0 +1,164 @@
+// The bundles ship web-tree-sitter with the speed patches of scripts/treeSitterPatch.mjs; these
+// tests load the patched runtime beside the unpatched one and compare what their nodes answer.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as upstream from 'web-tree-sitter';
+
+type Runtime = typeof upstream;
+type AnyNode = upstream.Node;
+
+const projectRoot = path.resolve(__dirname, '..', '..', '..');
+const runtimeDir = path.dirname(require.resolve('web-tree-sitter'));
+const grammar = require.resolve('tree-sitter-python/tree-sitter-python.wasm');
+
+const SAMPLE = [
+  'import sqlalchemy as sa',
+  'from sqlalchemy import select, text  # comment',
+  '',
+  'engine = sa.create_engine("sqlite://", future=False)',
+  '',
+  '',
+  'class User(Base):',
+  '    __tablename__ = "users"',
+  '    id = sa.Column(sa.Integer, primary_key=True)',
+  '    name: str = "é😀"',
+  '',
+  '    def rows(self, conn, *args, **kwargs):',
+  '        for row in conn.execute(select([users]).where(users.c.id > 1)):',
+  '            yield row["name"], [x for x in row if x], lambda y=1: y',
+  '        with engine.begin() as conn:',
+  '            conn.execute(text("SELECT 1"), {"a": 1})',
+  '',
+  'if __name__ == "__main__":',
+  '    print(User.rows(None, engine.connect()))',
+  '',
+].join('\n');
+
+let tempDir: string;
+let patched: Runtime;
+
+before(async () => {
+  const { patchTreeSitter } = (await import(path.join(projectRoot, 'scripts', 'treeSitterPatch.mjs'))) as { patchTreeSitter: (source: string) => string };
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tree-sitter-patch-'));
+  const file = path.join(tempDir, 'tree-sitter.cjs');
+  fs.writeFileSync(file, patchTreeSitter(fs.readFileSync(path.join(runtimeDir, 'tree-sitter.cjs'), 'utf8')));
+  patched = require(file) as Runtime;
+});
+
+after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
+
+async function parserOf(runtime: Runtime): Promise<{ parser: upstream.Parser; language: upstream.Language }> {
+  await runtime.Parser.init({ locateFile: (name: string) => path.join(runtimeDir, name) });
+  const language = await runtime.Language.load(grammar);
+  const parser = new runtime.Parser();
+  parser.setLanguage(language);
+  return { parser, language };
+}
+
+/** Every node of the tree, named or not, in document order. */
+function allNodes(root: AnyNode): AnyNode[] {
+  const result: AnyNode[] = [];
+  const visit = (node: AnyNode) => {
+    result.push(node);
+    for (const child of node.children) if (child) visit(child);
+  };
+  visit(root);
+  return result;
+}
+
+/** What a node answers; its type asked twice (the patched node reads it from WASM once). */
+function describeNode(node: AnyNode, fields: readonly string[]): unknown {
+  const byField: Record<string, unknown> = {};
+  for (const field of fields) {
+    const child = node.childForFieldName(field);
+    byField[field] = child && [child.type, child.startIndex, child.endIndex, child.startPosition, child.endPosition, child.text];
+    byField[`${field}[]`] = node.childrenForFieldName(field).map((c) => c && [c.type, c.startIndex, c.text]);
+  }
+  return {
+    type: node.type,
+    typeAgain: node.type,
+    typeId: node.typeId,
+    startIndex: node.startIndex,
+    endIndex: node.endIndex,
+    startPosition: node.startPosition,
+    endPosition: node.endPosition,
+    text: node.text,
+    parent: node.parent && [node.parent.type, node.parent.startIndex],
+    named: node.namedChildren.map((c) => c && [c.type, c.startIndex]),
+    byField,
+  };
+}
+
+test('patched nodes answer as web-tree-sitter does: types, positions, texts, parents, children by field', async () => {
+  const original = await parserOf(upstream);
+  const withPatches = await parserOf(patched);
+  const fields = original.language.fields.filter((f): f is string => !!f);
+  assert.ok(fields.length > 10);
+  const expectedTree = original.parser.parse(SAMPLE)!;
+  const actualTree = withPatches.parser.parse(SAMPLE)!;
+  const expected = allNodes(expectedTree.rootNode);
+  const actual = allNodes(actualTree.rootNode);
+  assert.equal(actual.length, expected.length);
+  assert.ok(actual.length > 200, `${actual.length} nodes`);
+  for (let i = 0; i < expected.length; i++) assert.deepEqual(describeNode(actual[i], fields), describeNode(expected[i], fields), `node ${i}`);
+  // Nodes found by type, by position and through a cursor carry the same points.
+  const calls = (root: AnyNode) => root.descendantsOfType('call').map((n) => n && [n.startIndex, n.startPosition, n.text]);
+  assert.deepEqual(calls(actualTree.rootNode), calls(expectedTree.rootNode));
+  const at = (root: AnyNode) => root.descendantForIndex(SAMPLE.indexOf('primary_key'));
+  assert.deepEqual(describeNode(at(actualTree.rootNode)!, fields), describeNode(at(expectedTree.rootNode)!, fields));
+  const cursorNode = (tree: upstream.Tree) => {
+    const cursor = tree.walk();
+    cursor.gotoFirstChildForIndex(SAMPLE.indexOf('class User'));
+    const node = cursor.currentNode;
+    cursor.delete();
+    return node;
+  };
+  assert.deepEqual(describeNode(cursorNode(actualTree), fields), describeNode(cursorNode(expectedTree), fields));
+  expectedTree.delete();
+  actualTree.delete();
+});
+
+test('a patched node kept across an edit moves as web-tree-sitter moves it, and so do its children', async () => {
+  const runs = await Promise.all([upstream, patched].map(async (runtime) => {
+    const { parser } = await parserOf(runtime);
+    const tree = parser.parse(SAMPLE)!;
+    const node = tree.rootNode.descendantsOfType('call')[0]!;
+    const nameBefore = node.childForFieldName('function')!;
+    // Two characters typed at the start of the call's line.
+    const at = SAMPLE.indexOf('engine = ');
+    const edit = {
+      startIndex: at, oldEndIndex: at, newEndIndex: at + 2,
+      startPosition: { row: 3, column: 0 }, oldEndPosition: { row: 3, column: 0 }, newEndPosition: { row: 3, column: 2 },
+    };
+    tree.edit(edit);
+    node.edit(edit);
+    const nameAfter = node.childForFieldName('function')!;
+    const result = {
+      start: [node.startIndex, node.startPosition],
+      nameBefore: [nameBefore.startIndex, nameBefore.startPosition],
+      nameAfter: [nameAfter.startIndex, nameAfter.startPosition, nameAfter.type],
+    };
+    tree.delete();
+    return result;
+  }));
+  assert.deepEqual(runs[1], runs[0]);
+  assert.equal(runs[0].start[0], SAMPLE.indexOf('sa.create_engine') + 2);
+  assert.notDeepEqual(runs[0].nameAfter, runs[0].nameBefore);
+});
+
+test('a text callback that takes a point still gets the node start point', async () => {
+  const { parser } = await parserOf(patched);
+  const points: Array<{ row: number; column: number } | undefined> = [];
+  const tree = parser.parse((index: number, point?: { row: number; column: number }) => {
+    points.push(point && { ...point });
+    return SAMPLE.slice(index);
+  })!;
+  points.length = 0;
+  const name = tree.rootNode.descendantsOfType('class_definition')[0]!.childForFieldName('name')!;
+  assert.equal(name.text, 'User');
+  assert.deepEqual(points[0], { row: 6, column: 6 });
+  tree.delete();
+});
