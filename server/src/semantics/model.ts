@@ -672,6 +672,7 @@ export class ModuleModel {
   /**
    * Scopes around a node, innermost first (a scope node itself belongs to its parent scope). Found by
    * position over the sorted scopes of its top-level statement, since walking `node.parent` is slow.
+   * The array is the scope's own, shared by every caller: read it, never change it.
    */
   private scopeChain(node: Node): Scope[] {
     const start = node.startIndex;
