@@ -126,7 +126,7 @@ test('a patched node kept across an edit moves as web-tree-sitter moves it, and 
     const { parser } = await parserOf(runtime);
     const tree = parser.parse(SAMPLE)!;
     const node = tree.rootNode.descendantsOfType('call')[0]!;
-    const nameBefore = node.childForFieldName('function')!;
+    const calleeBefore = node.childForFieldName('function')!;
     // Two characters typed at the start of the call's line.
     const at = SAMPLE.indexOf('engine = ');
     const edit = {
@@ -135,18 +135,18 @@ test('a patched node kept across an edit moves as web-tree-sitter moves it, and 
     };
     tree.edit(edit);
     node.edit(edit);
-    const nameAfter = node.childForFieldName('function')!;
+    const calleeAfter = node.childForFieldName('function')!;
     const result = {
       start: [node.startIndex, node.startPosition],
-      nameBefore: [nameBefore.startIndex, nameBefore.startPosition],
-      nameAfter: [nameAfter.startIndex, nameAfter.startPosition, nameAfter.type],
+      calleeBefore: [calleeBefore.startIndex, calleeBefore.startPosition],
+      calleeAfter: [calleeAfter.startIndex, calleeAfter.startPosition, calleeAfter.type],
     };
     tree.delete();
     return result;
   }));
   assert.deepEqual(runs[1], runs[0]);
   assert.equal(runs[0].start[0], SAMPLE.indexOf('sa.create_engine') + 2);
-  assert.notDeepEqual(runs[0].nameAfter, runs[0].nameBefore);
+  assert.notDeepEqual(runs[0].calleeAfter, runs[0].calleeBefore);
 });
 
 test('a text callback that takes a point still gets the node start point', async () => {
