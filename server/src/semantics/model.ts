@@ -82,6 +82,11 @@ function newUnit(node: Node | undefined, chunk: number | undefined, start: numbe
   };
 }
 
+/** Every field set from the start, like units: scopes of one shape keep the lookups that read them optimized. */
+function newScope(node: Node, isClass: boolean, start: number, end: number): Scope {
+  return { node, isClass, bindings: new Map(), unsorted: new Set(), start, end, parent: undefined, chain: undefined };
+}
+
 const COLLECTED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement',
   'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression',
@@ -146,7 +151,7 @@ export class ModuleModel {
     } else {
       for (const node of this.root.namedChildren) if (node) this.units.push(newUnit(node, undefined, node.startIndex, node.endIndex));
     }
-    this.moduleScope = { node: this.root, isClass: false, bindings: new Map(), unsorted: new Set(), start: 0, end: text.length, parent: undefined, chain: undefined };
+    this.moduleScope = newScope(this.root, false, 0, text.length);
     if (focused) {
       this.focus = new Set();
       return;
@@ -742,11 +747,11 @@ export class ModuleModel {
     const nodes = (type: string) => unit.nodes!.get(type) ?? [];
     const scopes: Scope[] = [];
     for (const fn of [...nodes('function_definition'), ...nodes('lambda')]) {
-      scopes.push({ node: fn, isClass: false, bindings: new Map(), unsorted: new Set(), start: fn.startIndex, end: fn.endIndex, parent: undefined, chain: undefined });
+      scopes.push(newScope(fn, false, fn.startIndex, fn.endIndex));
     }
     for (const cls of nodes('class_definition')) {
       const body = cls.childForFieldName('body');
-      if (body) scopes.push({ node: cls, isClass: true, bindings: new Map(), unsorted: new Set(), start: body.startIndex, end: body.endIndex, parent: undefined, chain: undefined });
+      if (body) scopes.push(newScope(cls, true, body.startIndex, body.endIndex));
     }
     // On equal ranges (a method that is a class's whole body) the scope whose node starts first is outer.
     scopes.sort((a, b) => a.start - b.start || b.end - a.end || a.node.startIndex - b.node.startIndex);
