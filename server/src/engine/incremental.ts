@@ -5,7 +5,7 @@ import { ModuleModel, spanIndexAt, type UnitSummary } from '../semantics/model';
 import { WordIndex } from '../semantics/wordIndex';
 import { LineIndex } from './lines';
 import { ownCopy } from '../parse/ownCopy';
-import type { Finding, Fix, Rule, TextEdit } from '../rules/types';
+import type { Finding, Rule, TextEdit } from '../rules/types';
 import { RULES } from '../rules/index';
 import { analyzeModel, type Analysis, type AnalyzeOptions } from './analyze';
 
@@ -51,6 +51,9 @@ function unitRecord(start: number, end: number, type: string, summary: UnitSumma
   return { start, end, type, summary };
 }
 
+/** The key of a snapshot an analysis started from: equal to no options' key. */
+const USED_UP = '\u0000used up';
+
 /** Above this share of re-checked statements, one pass over the whole module is cheaper. */
 const WHOLE_MODULE_SHARE = 0.3;
 
@@ -63,6 +66,9 @@ const WHOLE_MODULE_SHARE = 0.3;
  */
 export function analyzeIncrementally(text: string, tree: SyntaxTree, options: AnalyzeOptions, key: string, previous?: AnalysisSnapshot): IncrementalAnalysis {
   if (!previous || previous.key !== key) return wholeModule(text, tree, options, key);
+  // A snapshot serves one analysis (its findings move in place, its word index moves on): should
+  // this one fail, the next starts afresh.
+  previous.key = USED_UP;
   const span = editSpan(previous.text, text);
   // Imports change what every name means; a file-level suppression changes every finding.
   if (/\bimport\b|ignore-file/.test(span.changedText)) return wholeModule(text, tree, options, key);
@@ -96,7 +102,7 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
   const units = unitRecords(model, previous.units, matched, wordIndex);
   for (const unit of removed) wordIndex.remove(unit.summary);
   const bodiesOnly = (type: string) => type === 'function_definition' || type === 'comment';
-  const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitRange(i).type)) && removed.every((unit) => bodiesOnly(unit.type)));
+  const definitionsChanged = !(edited.every((i) => bodiesOnly(model.unitType(i))) && removed.every((unit) => bodiesOnly(unit.type)));
   return { ...analysis, findings, snapshot: snapshotOf(text, key, units, findings, analysis.lines, wordIndex), checkedUnits: affected.size, totalUnits: unitCount, definitionsChanged };
 }
 
@@ -192,7 +198,7 @@ function addClassesNamingEdited(model: ModuleModel, summaries: Array<UnitSummary
     else for (const word of unit.summary.words) visibleWords.add(word);
   }
   for (let i = 0; i < model.unitCount; i++) {
-    if (affected.has(i) || !CLASS_STATEMENTS.has(model.unitRange(i).type)) continue;
+    if (affected.has(i) || !CLASS_STATEMENTS.has(model.unitType(i))) continue;
     if (summaries[i]!.exports.some((name) => visibleWords.has(name))) affected.add(i);
   }
 }
@@ -299,24 +305,26 @@ function wholeModuleRulesToKeep(model: ModuleModel, summaries: Array<UnitSummary
 
 /** Kept findings (moved by the edit) and new ones, in order. */
 function mergeFindings(previousFindings: Finding[], kept: KeptFinding[], keepAll: Set<string>, found: Finding[], span: EditSpan): Finding[] {
-  const from = span.newBound - span.delta;
+  const move = new FindingMover(span.newBound - span.delta, span.delta);
   const findings: Finding[] = [];
-  for (const k of kept) findings.push(moveFinding(k.finding, from, span.delta));
-  for (const finding of previousFindings) if (keepAll.has(finding.code)) findings.push(moveFinding(finding, from, span.delta));
+  for (const k of kept) findings.push(move.finding(k.finding));
+  for (const finding of previousFindings) if (keepAll.has(finding.code)) findings.push(move.finding(finding));
   for (const finding of found) findings.push(finding);
   findings.sort(compareFindings);
   return findings;
 }
 
-/** The statement records of the new text: old ones where they did not move, moved copies, new ones for edited statements. */
+/** The statement records of the new text: old ones (moved in place: the previous snapshot is used up), new ones for edited statements. */
 function unitRecords(model: ModuleModel, oldUnits: UnitRecord[], matched: Int32Array, wordIndex: WordIndex): UnitRecord[] {
   const units = new Array<UnitRecord>(model.unitCount);
   for (let i = 0; i < units.length; i++) {
     const record = matched[i] >= 0 ? oldUnits[matched[i]] : undefined;
-    const span = model.unitSpan(i);
-    if (record && record.start === span.start) units[i] = record;
-    else if (record) units[i] = unitRecord(span.start, span.end, record.type, record.summary);
-    else {
+    if (record) {
+      const span = model.unitSpan(i);
+      record.start = span.start;
+      record.end = span.end;
+      units[i] = record;
+    } else {
       const range = model.unitRange(i);
       units[i] = unitRecord(range.start, range.end, range.type, model.summaryOf(i));
       wordIndex.add(units[i].summary);
@@ -390,13 +398,35 @@ function lineEndFrom(text: string, offset: number): number {
 }
 
 
-/** Offsets at or after `from` move by `delta`; those before stay. */
-function moveFinding(finding: Finding, from: number, delta: number): Finding {
-  if (delta === 0 || (finding.end < from && !finding.fix?.edits.some((edit) => edit.end >= from))) return finding;
-  const move = (offset: number) => (offset >= from ? offset + delta : offset);
-  const moveEdit = (edit: TextEdit): TextEdit => (edit.end < from ? edit : { ...edit, start: move(edit.start), end: move(edit.end) });
-  const fix: Fix | undefined = finding.fix && { ...finding.fix, edits: finding.fix.edits.map(moveEdit) };
-  return { ...finding, start: move(finding.start), end: move(finding.end), fix };
+/**
+ * Moves kept findings by an edit, in place: offsets at or after `from` move by `delta`, those
+ * before stay. The previous snapshot is used up by the analysis that moves its findings, and a
+ * finding that stays the same object keeps its diagnostic (see toDiagnostic) instead of making
+ * a new one per edit. Findings of one analysis can share a fix: each edit moves once.
+ */
+class FindingMover {
+  private readonly movedEdits = new Set<TextEdit>();
+
+  constructor(private readonly from: number, private readonly delta: number) {}
+
+  finding(finding: Finding): Finding {
+    if (this.delta === 0) return finding;
+    finding.start = this.offset(finding.start);
+    finding.end = this.offset(finding.end);
+    for (const edit of finding.fix?.edits ?? []) this.edit(edit);
+    return finding;
+  }
+
+  private edit(edit: TextEdit): void {
+    if (edit.end < this.from || this.movedEdits.has(edit)) return;
+    this.movedEdits.add(edit);
+    edit.start = this.offset(edit.start);
+    edit.end = this.offset(edit.end);
+  }
+
+  private offset(offset: number): number {
+    return offset >= this.from ? offset + this.delta : offset;
+  }
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -431,7 +431,13 @@ export class ModuleModel {
 
   unitRange(i: number): { start: number; end: number; type: string } {
     const unit = this.units[i];
-    return { start: unit.start, end: unit.end, type: (unit.type ??= this.nodeOf(unit).type) };
+    return { start: unit.start, end: unit.end, type: this.unitType(i) };
+  }
+
+  /** A top-level statement's node type (read from the tree once). */
+  unitType(i: number): string {
+    const unit = this.units[i];
+    return (unit.type ??= this.nodeOf(unit).type);
   }
 
   /** Adds top-level statements to those the rules check (before they run). */

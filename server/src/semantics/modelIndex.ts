@@ -171,7 +171,7 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
         return names;
       },
     };
-    for (const statement of COMPOUND_UNITS.has(model.unitRange(i).type) ? moduleLevelStatements(unit) : [unit]) indexStatement(model, statement, recording);
+    for (const statement of COMPOUND_UNITS.has(model.unitType(i)) ? moduleLevelStatements(unit) : [unit]) indexStatement(model, statement, recording);
     parts.push({ part: { start, names: set, context: '', classes: [] }, fresh: true, unit: i });
   }
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';

@@ -25,7 +25,7 @@ export const COMPOUND_UNITS = new Set(['if_statement', 'try_statement', 'with_st
 
 /** The module-level classes one top-level statement holds (itself, or classes in its blocks), outside parse errors. */
 export function classesOfUnit(model: ModuleModel, i: number): Node[] {
-  const type = model.unitRange(i).type;
+  const type = model.unitType(i);
   if (type !== 'class_definition' && type !== 'decorated_definition' && !COMPOUND_UNITS.has(type)) return [];
   const unit = model.unitNode(i);
   return (COMPOUND_UNITS.has(type) ? moduleLevelStatements(unit) : [unit])
