@@ -236,7 +236,8 @@ function spreadThroughNames(model: ModuleModel, summaries: Array<UnitSummary | u
   return true;
 }
 
-interface KeptFinding {
+/** A kept finding whose fix edits text: kept only while the statements its edits touch are not checked again. */
+interface FixingFinding {
   finding: Finding;
   unit: number;
   /** The statements its fix edits, by their new index; -1 for text that changed (or a statement that did), -2 for none. */
@@ -247,7 +248,7 @@ interface KeptFinding {
  * Findings of statements that were not checked again. A finding whose fix edits a statement that
  * changed, or one checked again, is checked again too (one fix may list every use of a binding).
  */
-function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: EditSpan, affected: Set<number>): KeptFinding[] {
+function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: EditSpan, affected: Set<number>): Finding[] {
   const oldUnits = previous.units;
   // Old statements without a new one changed: -1.
   const newIndexOfOldUnit = new Int32Array(oldUnits.length).fill(-1);
@@ -257,20 +258,24 @@ function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: Edi
     return at === undefined ? -2 : newIndexOfOldUnit[at];
   };
   const wholeModuleCodes = wholeModuleRules().codes;
-  let candidates: KeptFinding[] = [];
-  for (const finding of previous.findings) {
+  const findings = previous.findings;
+  // Each finding's new statement (-1 when it goes), then those with fixes until no more statements join.
+  const unitOf = new Int32Array(findings.length).fill(-1);
+  let fixing: FixingFinding[] = [];
+  for (let f = 0; f < findings.length; f++) {
+    const finding = findings[f];
     if (wholeModuleCodes.has(finding.code)) continue;
     const unit = newIndexAt(finding.start);
-    if (unit < 0) continue;
-    const touched: number[] = [];
-    for (const edit of finding.fix?.edits ?? []) {
-      touched.push(edit.start <= span.oldBound && edit.end >= span.lineStart ? -1 : newIndexAt(edit.start));
-    }
-    candidates.push({ finding, unit, touched });
+    if (unit < 0 || affected.has(unit)) continue;
+    unitOf[f] = unit;
+    const edits = finding.fix?.edits;
+    if (!edits || edits.length === 0) continue;
+    const touched = edits.map((edit) => (edit.start <= span.oldBound && edit.end >= span.lineStart ? -1 : newIndexAt(edit.start)));
+    fixing.push({ finding, unit, touched });
   }
   for (let grew = true; grew; ) {
     grew = false;
-    candidates = candidates.filter((c) => {
+    fixing = fixing.filter((c) => {
       if (affected.has(c.unit)) return false;
       if (!c.touched.some((t) => t === -1 || affected.has(t))) return true;
       affected.add(c.unit);
@@ -278,7 +283,9 @@ function keptFindings(previous: AnalysisSnapshot, matched: Int32Array, span: Edi
       return false;
     });
   }
-  return candidates;
+  const kept: Finding[] = [];
+  for (let f = 0; f < findings.length; f++) if (unitOf[f] >= 0 && !affected.has(unitOf[f])) kept.push(findings[f]);
+  return kept;
 }
 
 let wholeModuleRuleSet: { rules: Rule[]; codes: Set<string> } | undefined;
@@ -304,10 +311,10 @@ function wholeModuleRulesToKeep(model: ModuleModel, summaries: Array<UnitSummary
 }
 
 /** Kept findings (moved by the edit) and new ones, in order. */
-function mergeFindings(previousFindings: Finding[], kept: KeptFinding[], keepAll: Set<string>, found: Finding[], span: EditSpan): Finding[] {
+function mergeFindings(previousFindings: Finding[], kept: Finding[], keepAll: Set<string>, found: Finding[], span: EditSpan): Finding[] {
   const move = new FindingMover(span.newBound - span.delta, span.delta);
   const findings: Finding[] = [];
-  for (const k of kept) findings.push(move.finding(k.finding));
+  for (const finding of kept) findings.push(move.finding(finding));
   for (const finding of previousFindings) if (keepAll.has(finding.code)) findings.push(move.finding(finding));
   for (const finding of found) findings.push(finding);
   findings.sort(compareFindings);
@@ -473,17 +480,28 @@ function parseAlone(statement: string, tree: SyntaxTree): string | undefined {
   }
 }
 
-const CHUNK = 512;
-
-/** Lengths of the common start and end of two texts (not overlapping), compared a chunk at a time first. */
+/** Lengths of the common start and end of two texts (not overlapping). */
 function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   const shortest = Math.min(a.length, b.length);
-  let prefix = 0;
-  while (prefix + CHUNK <= shortest && a.slice(prefix, prefix + CHUNK) === b.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
-  while (prefix < shortest && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
+  const prefix = commonLength(shortest, (at, length) => a.slice(at, at + length) === b.slice(at, at + length));
   const room = shortest - prefix;
-  while (suffix + CHUNK <= room && a.slice(a.length - suffix - CHUNK, a.length - suffix) === b.slice(b.length - suffix - CHUNK, b.length - suffix)) suffix += CHUNK;
-  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  const suffix = commonLength(room, (at, length) => a.slice(a.length - at - length, a.length - at) === b.slice(b.length - at - length, b.length - at));
   return { prefix, suffix };
+}
+
+/**
+ * How far two texts agree from one end, up to `limit`, given whether `length` characters from
+ * `at` (counted from that end) agree: runs of doubling length first, then halving ones near the
+ * first difference. A text compares in a few dozen slices, whatever its length.
+ */
+function commonLength(limit: number, agree: (at: number, length: number) => boolean): number {
+  let length = 0;
+  let run = 256;
+  for (;;) {
+    if (length + run <= limit && agree(length, run)) {
+      length += run;
+      run *= 2;
+    } else if (run > 1) run = Math.max(1, run >> 1);
+    else return length;
+  }
 }

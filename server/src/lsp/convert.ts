@@ -56,7 +56,6 @@ export function toDiagnostic(document: TextDocument, finding: Finding, settings:
     codeDescription: descriptionOf(finding.code),
     source: SOURCE,
     message: finding.message,
-    data: { id: finding.id, fix: finding.fix ? finding.fix.safety : null },
   };
   lastDiagnostics.set(finding, diagnostic);
   return diagnostic;
