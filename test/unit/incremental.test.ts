@@ -122,3 +122,29 @@ test('an attribute assignment re-checks the users of its root only when the modu
   assert.ok(bound.checkedUnits >= 3, `re-checked ${bound.checkedUnits} statements`);
   store.close(uri);
 });
+
+test('a fix that two kept findings share moves once with them', async () => {
+  const parser = await createPythonParser();
+  const store = new DocumentStore(parser);
+  const text = [
+    'def helper():',
+    '    return 1',
+    '',
+    'from sqlalchemy.ext.declarative import declarative_base, declared_attr',
+    '',
+    'Base = declarative_base()',
+    // Enough other statements that checking one again is not worth a whole pass.
+    ...Array.from({ length: 10 }, (_, i) => `\ndef unrelated_${i}():\n    return ${i}\n`),
+  ].join('\n');
+  const uri = 'file:///shared-fix.py';
+  const first = analyzeIncrementally(text, store.open(uri, 'python', 1, text).tree, {}, 'test');
+  const importFindings = first.findings.filter((f) => f.code === 'SQA301' && f.fix);
+  assert.ok(importFindings.some((f, i) => importFindings.some((g, j) => i !== j && f.fix === g.fix)), 'two findings hold the one fix of the import statement');
+  // `return 1` → `return 12`: only the function is checked again; the import's findings move by one.
+  const entry = store.change(uri, 2, [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: '2' }])!;
+  const next = entry.document.getText();
+  const result = analyzeIncrementally(next, entry.tree, {}, 'test', first.snapshot);
+  assert.equal(result.checkedUnits, 1);
+  assert.deepEqual(result.findings, analyze(next, entry.tree).findings);
+  store.close(uri);
+});
