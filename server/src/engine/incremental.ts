@@ -501,7 +501,7 @@ function commonLength(limit: number, agree: (at: number, length: number) => bool
     if (length + run <= limit && agree(length, run)) {
       length += run;
       run *= 2;
-    } else if (run > 1) run = Math.max(1, run >> 1);
+    } else if (run > 1) run >>= 1;
     else return length;
   }
 }
