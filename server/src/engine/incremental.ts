@@ -77,9 +77,8 @@ export function analyzeIncrementally(text: string, tree: SyntaxTree, options: An
   const unitCount = model.unitCount;
   const { matched, summaries, removed } = matchUnits(model, previous.units, span);
   model.useSummaries(summaries);
-  // The index moves to the new snapshot: an analysis that fails leaves the old one without it.
+  // The index moves on to the new snapshot (the used-up one is never a base again).
   const wordIndex = previous.wordIndex ?? WordIndex.of(previous.units.map((unit) => unit.summary));
-  previous.wordIndex = undefined;
   model.useWordIndex(wordIndex);
 
   // Edited statements, and the names whose meaning they can change.
