@@ -7,6 +7,7 @@ import { createPythonParser } from '../../server/src/parse/parser';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { analyze } from '../../server/src/engine/analyze';
 import { analyzeIncrementally, type AnalysisSnapshot } from '../../server/src/engine/incremental';
+import { moduleIndexOf } from '../../server/src/semantics/projectModels';
 import { Rng, generateEditModule } from '../../scripts/benchCorpus';
 import { pythonFiles } from './pythonFiles';
 
@@ -146,5 +147,50 @@ test('a fix that two kept findings share moves once with them', async () => {
   const result = analyzeIncrementally(next, entry.tree, {}, 'test', first.snapshot);
   assert.equal(result.checkedUnits, 1);
   assert.deepEqual(result.findings, analyze(next, entry.tree).findings);
+  store.close(uri);
+});
+
+test("a kept class keeps its index entry when another class is renamed, and one that spells a changed name is indexed again", async () => {
+  const parser = await createPythonParser();
+  const store = new DocumentStore(parser);
+  const file = '/project/models.py';
+  const uri = 'file:///project/models.py';
+  const text = [
+    'from flask_sqlalchemy import SQLAlchemy',
+    '',
+    'dbx = SQLAlchemy()',
+    '',
+    'class Tag(dbx.Model):',
+    '    id = dbx.Column(dbx.Integer, primary_key=True)',
+    '',
+    'class Note:',
+    '    pass',
+    '',
+    'class User(dbx.Model):',
+    '    id = db.Column(db.Integer, primary_key=True)',
+    // Enough other statements that checking a few again is not worth a whole pass.
+    ...Array.from({ length: 12 }, (_, i) => `\ndef unrelated_${i}():\n    return ${i}\n`),
+  ].join('\n');
+  let entry = store.open(uri, 'python', 1, text);
+  let result = analyzeIncrementally(text, entry.tree, {}, 'test');
+  let version = 1;
+  const edit = (line: number, character: number, end: number, newText: string) => {
+    entry = store.change(uri, ++version, [{ range: { start: { line, character }, end: { line, character: end } }, text: newText }])!;
+    result = analyzeIncrementally(entry.document.getText(), entry.tree, {}, 'test', result.snapshot);
+    assert.ok(result.checkedUnits < result.totalUnits, 'the edit is analyzed incrementally');
+    const index = moduleIndexOf(result.model, file);
+    assert.deepEqual(index.classes, moduleIndexOf(analyze(entry.document.getText(), entry.tree).model, file).classes, `version ${version}: the same index as a whole analysis`);
+    return index;
+  };
+  // `return 0` → `return 10`: the names are known from here on.
+  const before = edit(14, 11, 11, '1');
+  assert.deepEqual(before.classes.get('User')?.columns, [], '`db` is no Flask-SQLAlchemy object yet');
+  // `class Note` → `class Notes`: Tag spells no name that changed; its entry is the one it had.
+  const renamed = edit(7, 10, 10, 's');
+  assert.ok(renamed.classes.has('Notes') && !renamed.classes.has('Note'));
+  assert.equal(renamed.classes.get('Tag'), before.classes.get('Tag'));
+  // `dbx = SQLAlchemy()` → `db = SQLAlchemy()`: User's columns are Flask-SQLAlchemy columns now.
+  const flask = edit(2, 2, 3, '');
+  assert.deepEqual(flask.classes.get('User')?.columns.map((c) => c.attribute), ['id']);
   store.close(uri);
 });

@@ -230,6 +230,14 @@ export class ModuleModel {
     this.wordIndex = index;
   }
 
+  /**
+   * The same object for every model of one document's successive versions (its word index moves
+   * on from edit to edit): facts about the last version can be kept under it.
+   */
+  get lineage(): object | undefined {
+    return this.wordIndex;
+  }
+
   private carried(): { of: Map<UnitSummary, number>; without: number[] } {
     if (this.carriedUnits) return this.carriedUnits;
     const of = new Map<UnitSummary, number>();

@@ -1,5 +1,5 @@
 import type { Node } from '../parse/parser';
-import type { ModuleModel } from './model';
+import type { ModuleModel, UnitSummary } from './model';
 import { COMPOUND_UNITS, classesOfUnit, moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
 import { ContextStrings } from './statementFacts';
 import { ownCopy } from '../parse/ownCopy';
@@ -177,12 +177,17 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
   const localFlask = (name: string) => names.get(name)?.kind === 'flaskDb';
   const imported = (name: string) => names.get(name)?.kind === 'import';
   const isFlaskDb: FlaskDbTest = (name) => localFlask(name) || imported(name);
+  const lineage = model.lineage;
+  const before = lineage && namesBefore.get(lineage);
+  const changed = before && changedNames(before.names, names);
   // Interned: every kept part compares its context with it, by identity when they are the same.
-  const context = contexts.intern(JSON.stringify([...names]));
+  // Names that say the same as before make the same context, without writing it out again.
+  const context = changed?.size === 0 ? before!.context : contexts.intern(JSON.stringify([...names]));
+  if (lineage) namesBefore.set(lineage, { names, context });
   const classes = new Map<string, ClassInfo>();
   for (const { part, fresh, unit } of parts) {
     const start = model.unitSpan(unit).start;
-    if (!fresh && part.context === context) {
+    if (!fresh && (part.context === context || spellsNone(model.carriedSummary(unit)!, changed))) {
       for (const info of part.classes) classes.set(info.name, shiftClass(info, start - part.start));
       continue;
     }
@@ -199,6 +204,44 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
   return { file, names, classes };
 }
 
+
+/**
+ * The module's names (and their context) at the last index of a document, by its models' lineage.
+ * A kept statement was checked against them (or indexed with them), so its classes stay right
+ * unless it spells a name that changed since: class facts read module names only through words
+ * the class spells.
+ */
+const namesBefore = new WeakMap<object, { names: Map<string, NameDef>; context: string }>();
+
+/**
+ * Names whose definition changed, with the aliases that stand for one of them; undefined when the
+ * names before are unknown. Kept statements keep their definitions, the very objects: only those
+ * of statements indexed again are compared by content.
+ */
+function changedNames(before: Map<string, NameDef> | undefined, after: Map<string, NameDef>): Set<string> | undefined {
+  if (!before) return undefined;
+  const changed = new Set<string>();
+  for (const [name, def] of after) {
+    const was = before.get(name);
+    if (was !== def && (was === undefined || JSON.stringify(was) !== JSON.stringify(def))) changed.add(name);
+  }
+  for (const name of before.keys()) if (!after.has(name)) changed.add(name);
+  for (let grew = changed.size > 0; grew; ) {
+    grew = false;
+    for (const [name, def] of after) {
+      if (def.kind !== 'alias' || changed.has(name) || !changed.has(def.ref.head)) continue;
+      changed.add(name);
+      grew = true;
+    }
+  }
+  return changed;
+}
+
+function spellsNone(summary: UnitSummary, names: ReadonlySet<string> | undefined): boolean {
+  if (!names) return false;
+  for (const name of names) if (summary.words.has(name)) return false;
+  return true;
+}
 
 /** The module names of recent indexes, as the very strings kept parts and class facts hold. */
 const contexts = new ContextStrings();
