@@ -1,5 +1,5 @@
 import type { Node } from '../parse/parser';
-import type { ModuleModel, UnitSummary } from './model';
+import type { ModuleModel } from './model';
 import { COMPOUND_UNITS, classesOfUnit, moduleLevelClasses, moduleLevelStatements } from './moduleStatements';
 import { ContextStrings } from './statementFacts';
 import { ownCopy } from '../parse/ownCopy';
@@ -182,12 +182,12 @@ function indexByStatement(model: ModuleModel, file: string): ModuleIndex {
   const changed = before && changedNames(before.names, names);
   // Interned: every kept part compares its context with it, by identity when they are the same.
   // Names that say the same as before make the same context, without writing it out again.
-  const context = changed?.size === 0 ? before!.context : contexts.intern(JSON.stringify([...names]));
+  const context = changed?.length === 0 ? before!.context : contexts.intern(JSON.stringify([...names]));
   if (lineage) namesBefore.set(lineage, { names, context });
   const classes = new Map<string, ClassInfo>();
   for (const { part, fresh, unit } of parts) {
     const start = model.unitSpan(unit).start;
-    if (!fresh && (part.context === context || spellsNone(model.carriedSummary(unit)!, changed))) {
+    if (!fresh && (part.context === context || (changed !== undefined && !model.unitSpells(unit, changed)))) {
       for (const info of part.classes) classes.set(info.name, shiftClass(info, start - part.start));
       continue;
     }
@@ -218,7 +218,7 @@ const namesBefore = new WeakMap<object, { names: Map<string, NameDef>; context: 
  * names before are unknown. Kept statements keep their definitions, the very objects: only those
  * of statements indexed again are compared by content.
  */
-function changedNames(before: Map<string, NameDef> | undefined, after: Map<string, NameDef>): Set<string> | undefined {
+function changedNames(before: Map<string, NameDef> | undefined, after: Map<string, NameDef>): string[] | undefined {
   if (!before) return undefined;
   const changed = new Set<string>();
   for (const [name, def] of after) {
@@ -234,13 +234,7 @@ function changedNames(before: Map<string, NameDef> | undefined, after: Map<strin
       grew = true;
     }
   }
-  return changed;
-}
-
-function spellsNone(summary: UnitSummary, names: ReadonlySet<string> | undefined): boolean {
-  if (!names) return false;
-  for (const name of names) if (summary.words.has(name)) return false;
-  return true;
+  return [...changed];
 }
 
 /** The module names of recent indexes, as the very strings kept parts and class facts hold. */
