@@ -17,6 +17,11 @@
 // point (a parsed string's, the analyzer's). Field names are looked up in a map instead of a
 // linear search of the language's field list.
 //
+// A node object reads its end, its parent and each of its field children from WASM once (the
+// rules ask the same call for its callee and arguments again and again, through the node lists
+// the model shares); a child reached from its parent knows that parent without asking. A tree
+// does not change under its nodes, except through `Node.edit`, which forgets what was read.
+//
 // Each replacement must match exactly once: a new web-tree-sitter release that changes these
 // lines fails the build instead of shipping half a patch.
 
@@ -98,6 +103,44 @@ const REPLACEMENTS = [
     what: 'Node text without a point',
     from: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);\n  }',
     to: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.tree.textCallback.length > 1 ? this.startPosition : undefined);\n  }',
+  },
+  {
+    what: 'Node caches in the constructor',
+    from: "    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n  }",
+    to: "    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n    this._end = -1;\n    this._up = undefined;\n    this._byField = undefined;\n  }",
+  },
+  {
+    what: 'Node end read once',
+    from: '  get endIndex() {\n    marshalNode(this);\n    return C._ts_node_end_index_wasm(this.tree[0]);\n  }',
+    to: '  get endIndex() {\n    if (this._end < 0) {\n      marshalNode(this);\n      this._end = C._ts_node_end_index_wasm(this.tree[0]);\n    }\n    return this._end;\n  }',
+  },
+  {
+    what: 'Node child by field read once',
+    from: '  childForFieldId(fieldId) {\n    marshalNode(this);\n    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);\n    return unmarshalNode(this.tree);\n  }',
+    to:
+      '  childForFieldId(fieldId) {\n    const known = this._byField?.[fieldId];\n    if (known !== undefined) return known;\n' +
+      '    marshalNode(this);\n    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);\n    const child = unmarshalNode(this.tree);\n' +
+      '    if (child) child._up = this;\n    (this._byField ??= [])[fieldId] = child;\n    return child;\n  }',
+  },
+  {
+    what: 'Node parent read once',
+    from: '  get parent() {\n    marshalNode(this);\n    C._ts_node_parent_wasm(this.tree[0]);\n    return unmarshalNode(this.tree);\n  }',
+    to: '  get parent() {\n    if (this._up === undefined) {\n      marshalNode(this);\n      C._ts_node_parent_wasm(this.tree[0]);\n      this._up = unmarshalNode(this.tree);\n    }\n    return this._up;\n  }',
+  },
+  {
+    what: 'Node children know their parent',
+    from: '          this._children[i2] = unmarshalNode(this.tree, address);\n',
+    to: '          (this._children[i2] = unmarshalNode(this.tree, address))._up = this;\n',
+  },
+  {
+    what: 'Node named children know their parent',
+    from: '          this._namedChildren[i2] = unmarshalNode(this.tree, address);\n',
+    to: '          (this._namedChildren[i2] = unmarshalNode(this.tree, address))._up = this;\n',
+  },
+  {
+    what: 'Node edit forgets the end, parent and field children it read',
+    from: '  edit(edit) {\n    if (this.startIndex >= edit.oldEndIndex) {',
+    to: '  edit(edit) {\n    this._end = -1;\n    this._up = undefined;\n    this._byField = undefined;\n    if (this.startIndex >= edit.oldEndIndex) {',
   },
 ];
 

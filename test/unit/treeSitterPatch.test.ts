@@ -149,6 +149,23 @@ test('a patched node kept across an edit moves as web-tree-sitter moves it, and 
   assert.notDeepEqual(runs[0].calleeAfter, runs[0].calleeBefore);
 });
 
+test('a patched node reads a field child, its end and its parent once, and a child knows its parent', async () => {
+  const { parser } = await parserOf(patched);
+  const tree = parser.parse(SAMPLE)!;
+  const call = tree.rootNode.descendantsOfType('call')[0]!;
+  const callee = call.childForFieldName('function')!;
+  assert.equal(call.childForFieldName('function'), callee);
+  assert.equal(callee.parent, call);
+  assert.equal(call.namedChildren[1]!.parent, call);
+  assert.equal(call.childForFieldName('arguments'), call.childForFieldName('arguments'));
+  // A node found by type asks WASM for its parent, once.
+  const argumentList = tree.rootNode.descendantsOfType('argument_list')[0]!;
+  assert.equal(argumentList.parent, argumentList.parent);
+  assert.equal(argumentList.parent!.startIndex, call.startIndex);
+  assert.equal(call.endIndex, SAMPLE.indexOf('future=False)') + 'future=False)'.length);
+  tree.delete();
+});
+
 test('a text callback that takes a point still gets the node start point', async () => {
   const { parser } = await parserOf(patched);
   const points: Array<{ row: number; column: number } | undefined> = [];
