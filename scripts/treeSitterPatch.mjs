@@ -57,7 +57,7 @@ const REPLACEMENTS = [
     from: '  constructor(internal, {\n    id,\n    tree,\n    startIndex,\n    startPosition,\n    other\n  }) {\n    assertInternal(internal);\n    this._handle = other;\n    this.id = id;\n    this.tree = tree;\n    this.startIndex = startIndex;\n    this.startPosition = startPosition;\n  }',
     to:
       '  constructor(internal, id, tree, startIndex, row, column, other) {\n    assertInternal(internal);\n    this._handle = other;\n    this.id = id;\n    this.tree = tree;\n    this.startIndex = startIndex;\n' +
-      '    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n  }',
+      '    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n    this._end = -1;\n    this._up = undefined;\n    this._byField = undefined;\n  }',
   },
   {
     what: 'Node start point field',
@@ -103,11 +103,6 @@ const REPLACEMENTS = [
     what: 'Node text without a point',
     from: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);\n  }',
     to: '  get text() {\n    return getText(this.tree, this.startIndex, this.endIndex, this.tree.textCallback.length > 1 ? this.startPosition : undefined);\n  }',
-  },
-  {
-    what: 'Node caches in the constructor',
-    from: "    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n  }",
-    to: "    this._row = row;\n    this._column = column;\n    this._point = undefined;\n    this._typeId = -1;\n    this._end = -1;\n    this._up = undefined;\n    this._byField = undefined;\n  }",
   },
   {
     what: 'Node end read once',
