@@ -6,13 +6,43 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { createPythonParser } from '../../server/src/parse/parser';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { analyze } from '../../server/src/engine/analyze';
-import { analyzeIncrementally, type AnalysisSnapshot } from '../../server/src/engine/incremental';
+import { analyzeIncrementally, type AnalysisSnapshot, type IncrementalAnalysis } from '../../server/src/engine/incremental';
 import { moduleIndexOf } from '../../server/src/semantics/projectModels';
 import { Rng, generateEditModule } from '../../scripts/benchCorpus';
 import { pythonFiles } from './pythonFiles';
 
 const root = path.resolve(__dirname, '../../..');
 
+
+/** Functions no other statement refers to: enough of them that checking a few statements again is not worth a whole pass. */
+function unrelatedFunctions(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `\ndef unrelated_${i}():\n    return ${i}\n`);
+}
+
+/**
+ * An open document analyzed as the server does: `edit` applies one change, analyzes it
+ * incrementally from the last analysis and checks that it finds what a whole analysis finds.
+ */
+function editedDocument(store: DocumentStore, uri: string, text: string) {
+  let version = 1;
+  let entry = store.open(uri, 'python', version, text);
+  const document = {
+    result: analyzeIncrementally(text, entry.tree, {}, 'test'),
+    get text(): string {
+      return entry.document.getText();
+    },
+    get tree() {
+      return entry.tree;
+    },
+    edit(change: TextDocumentContentChangeEvent): IncrementalAnalysis {
+      entry = store.change(uri, ++version, [change])!;
+      document.result = analyzeIncrementally(document.text, entry.tree, {}, 'test', document.result.snapshot);
+      assert.deepEqual(document.result.findings, analyze(document.text, entry.tree).findings);
+      return document.result;
+    },
+  };
+  return document;
+}
 
 /** Typing-like edits, and the rougher ones: stray quotes and brackets, deleted and doubled lines, names that matter. */
 function randomEdit(rng: Rng, text: string, at: (offset: number) => { line: number; character: number }): TextDocumentContentChangeEvent {
@@ -106,20 +136,12 @@ test('an attribute assignment re-checks the users of its root only when the modu
     '',
   ].join('\n');
   const uri = 'file:///attribute-roots.py';
-  let entry = store.open(uri, 'python', 1, text);
-  const first = analyzeIncrementally(text, entry.tree, {}, 'test');
-  const check = (version: number, change: TextDocumentContentChangeEvent, previous: AnalysisSnapshot) => {
-    entry = store.change(uri, version, [change])!;
-    const next = entry.document.getText();
-    const result = analyzeIncrementally(next, entry.tree, {}, 'test', previous);
-    assert.deepEqual(result.findings, analyze(next, entry.tree).findings);
-    return result;
-  };
+  const document = editedDocument(store, uri, text);
   // `self` → `sxelf`: `self.size = ...` now assigns to a name no statement binds; `Counter` is not looked at again.
-  const renamed = check(2, { range: { start: { line: 4, character: 18 }, end: { line: 4, character: 18 } }, text: 'x' }, first.snapshot);
+  const renamed = document.edit({ range: { start: { line: 4, character: 18 }, end: { line: 4, character: 18 } }, text: 'x' });
   assert.equal(renamed.checkedUnits, 1);
   // `metadata.bind = engine` changes what `metadata` is in `build`.
-  const bound = check(3, { range: { start: { line: 10, character: 4 }, end: { line: 10, character: 8 } }, text: 'metadata.bind = engine' }, renamed.snapshot);
+  const bound = document.edit({ range: { start: { line: 10, character: 4 }, end: { line: 10, character: 8 } }, text: 'metadata.bind = engine' });
   assert.ok(bound.checkedUnits >= 3, `re-checked ${bound.checkedUnits} statements`);
   store.close(uri);
 });
@@ -134,19 +156,15 @@ test('a fix that two kept findings share moves once with them', async () => {
     'from sqlalchemy.ext.declarative import declarative_base, declared_attr',
     '',
     'Base = declarative_base()',
-    // Enough other statements that checking one again is not worth a whole pass.
-    ...Array.from({ length: 10 }, (_, i) => `\ndef unrelated_${i}():\n    return ${i}\n`),
+    ...unrelatedFunctions(10),
   ].join('\n');
   const uri = 'file:///shared-fix.py';
-  const first = analyzeIncrementally(text, store.open(uri, 'python', 1, text).tree, {}, 'test');
-  const importFindings = first.findings.filter((f) => f.code === 'SQA301' && f.fix);
+  const document = editedDocument(store, uri, text);
+  const importFindings = document.result.findings.filter((f) => f.code === 'SQA301' && f.fix);
   assert.ok(importFindings.some((f, i) => importFindings.some((g, j) => i !== j && f.fix === g.fix)), 'two findings hold the one fix of the import statement');
   // `return 1` → `return 12`: only the function is checked again; the import's findings move by one.
-  const entry = store.change(uri, 2, [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: '2' }])!;
-  const next = entry.document.getText();
-  const result = analyzeIncrementally(next, entry.tree, {}, 'test', first.snapshot);
+  const result = document.edit({ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: '2' });
   assert.equal(result.checkedUnits, 1);
-  assert.deepEqual(result.findings, analyze(next, entry.tree).findings);
   store.close(uri);
 });
 
@@ -168,18 +186,14 @@ test("a kept class keeps its index entry when another class is renamed, and one 
     '',
     'class User(dbx.Model):',
     '    id = db.Column(db.Integer, primary_key=True)',
-    // Enough other statements that checking a few again is not worth a whole pass.
-    ...Array.from({ length: 12 }, (_, i) => `\ndef unrelated_${i}():\n    return ${i}\n`),
+    ...unrelatedFunctions(12),
   ].join('\n');
-  let entry = store.open(uri, 'python', 1, text);
-  let result = analyzeIncrementally(text, entry.tree, {}, 'test');
-  let version = 1;
+  const document = editedDocument(store, uri, text);
   const edit = (line: number, character: number, end: number, newText: string) => {
-    entry = store.change(uri, ++version, [{ range: { start: { line, character }, end: { line, character: end } }, text: newText }])!;
-    result = analyzeIncrementally(entry.document.getText(), entry.tree, {}, 'test', result.snapshot);
+    const result = document.edit({ range: { start: { line, character }, end: { line, character: end } }, text: newText });
     assert.ok(result.checkedUnits < result.totalUnits, 'the edit is analyzed incrementally');
     const index = moduleIndexOf(result.model, file);
-    assert.deepEqual(index.classes, moduleIndexOf(analyze(entry.document.getText(), entry.tree).model, file).classes, `version ${version}: the same index as a whole analysis`);
+    assert.deepEqual(index.classes, moduleIndexOf(analyze(document.text, document.tree).model, file).classes, `after "${newText}" at ${line}:${character}: the same index as a whole analysis`);
     return index;
   };
   // `return 0` → `return 10`: the names are known from here on.
