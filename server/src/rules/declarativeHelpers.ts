@@ -8,6 +8,7 @@ import { classAssignments, type ClassAssignment, type FlaskDbTest } from '../sem
 import { classesOfUnit } from '../semantics/moduleStatements';
 import { MAPPED_CONTAINERS, type PythonType } from '../semantics/declarativeNames';
 import { aliasedImports } from '../semantics/spellings';
+import { ModelMemo } from '../semantics/modelMemo';
 
 /** A module-level class of this file that takes part in mapping. */
 export interface OrmClassSite {
@@ -25,7 +26,7 @@ export function flaskTestOf(view: ProjectView): FlaskDbTest {
   return (name) => view.isFlaskDb(name);
 }
 
-const sitesCache = new WeakMap<ModuleModel, OrmClassSite[]>();
+const sitesCache = new ModelMemo<OrmClassSite[]>();
 
 /**
  * Classes of this module that are bases, mapped classes or mixins of mapped classes, in the

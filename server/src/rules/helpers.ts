@@ -2,6 +2,7 @@ import type { Node } from '../parse/parser';
 import type { ModuleModel } from '../semantics/model';
 import type { TextEdit } from './types';
 import { unitsOverlapping } from '../semantics/statementFacts';
+import { ModelMemo } from '../semantics/modelMemo';
 
 export interface CallParts {
   call: Node;
@@ -17,15 +18,17 @@ export interface CallParts {
   splats: Node[];
 }
 
-/** Parts of each call, once per tree: most rules take apart the same calls, and node access is costly. */
-const partsByTree = new WeakMap<object, Map<number, CallParts | null>>();
+/**
+ * Parts of each call by node id, once per tree: most rules take apart the same calls, and node
+ * access is costly. Kept on the tree object itself, so that they die with it (see ModelMemo).
+ */
+interface TreeWithCallParts {
+  callPartsById?: Map<number, CallParts | null>;
+}
 
 export function callParts(call: Node): CallParts | undefined {
-  let cache = partsByTree.get(call.tree);
-  if (!cache) {
-    cache = new Map();
-    partsByTree.set(call.tree, cache);
-  }
+  const tree = call.tree as unknown as TreeWithCallParts;
+  const cache = (tree.callPartsById ??= new Map());
   const cached = cache.get(call.id);
   if (cached !== undefined) return cached ?? undefined;
   const parts = takeCallApart(call);
@@ -97,7 +100,7 @@ export function methodCallsIn(node: Node, methods: ReadonlySet<string>): CallPar
   return result;
 }
 
-const methodIndexes = new WeakMap<ModuleModel, Map<string, CallParts[]>>();
+const methodIndexes = new ModelMemo<Map<string, CallParts[]>>();
 
 /**
  * Every `x.method(...)` call by method name, taken apart once for all rules: over the whole module

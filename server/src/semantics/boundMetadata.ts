@@ -7,6 +7,7 @@ import type { TextEdit } from '../rules/types';
 import { spellingsOf } from './spellings';
 import { ContextStrings, StatementFacts } from './statementFacts';
 import { bindSiteWords, collectBindSites, type BoundHolder, type BoundMetadata } from './bindSites';
+import { ModelMemo } from './modelMemo';
 
 export type { BindSite, BoundHolder, BoundMetadata } from './bindSites';
 
@@ -22,7 +23,7 @@ export interface BindlessUse {
 const SCHEMA_CALLS = new Set(['create_all', 'drop_all', 'reflect']);
 /** Imported callables that receivers take for session factories by their name alone. */
 const SESSION_FACTORY_SPELLINGS = ['Session', 'SessionLocal', 'ScopedSession', 'session_factory', 'make_session'];
-const cache = new WeakMap<ModuleModel, BoundMetadata>();
+const cache = new ModelMemo<BoundMetadata>();
 
 export function boundMetadata(model: ModuleModel): BoundMetadata {
   let found = cache.get(model);
@@ -42,7 +43,7 @@ export interface UnbindPlan {
 
 /** One statement's part of the plan, its edits relative to the statement's start, kept for the bound names and engines it was made for. */
 const statementPlans = new StatementFacts<UnbindPlan>();
-const plans = new WeakMap<ModuleModel, UnbindPlan>();
+const plans = new ModelMemo<UnbindPlan>();
 const planKeys = new ContextStrings();
 
 /**
@@ -147,7 +148,7 @@ function collectUses(model: ModuleModel, boundNames: Map<string, BoundHolder>, c
   return result;
 }
 
-const usesCache = new WeakMap<ModuleModel, BindlessUse[]>();
+const usesCache = new ModelMemo<BindlessUse[]>();
 
 /** The uses of bound metadata in the statements the rules check (all of them without a focus). */
 export function checkedBindlessUses(model: ModuleModel): BindlessUse[] {

@@ -2,6 +2,7 @@ import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
 import { receiversOf } from './receivers';
 import { COLUMN_FUNCTIONS, FOREIGN_KEY_FUNCTIONS, RELATIONSHIP_FUNCTIONS } from './ormNames';
+import { ModelMemo } from './modelMemo';
 
 /** A mapped attribute declared in a class body of this module. */
 export interface MappedAttribute {
@@ -34,7 +35,7 @@ interface PendingRelationship {
   secondary: boolean;
 }
 
-const cache = new WeakMap<ModuleModel, Map<string, MappedClass>>();
+const cache = new ModelMemo<Map<string, MappedClass>>();
 
 /**
  * The mapped classes of this module by name; other modules are not seen (no cross-file index yet).

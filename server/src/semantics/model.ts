@@ -133,6 +133,8 @@ export class ModuleModel {
   private nameIndex: Map<string, number[]> | undefined;
   private errorRanges: Array<[number, number]> | undefined;
   private readonly qualifiedNames = new Map<number, string | undefined>();
+  /** Values derived from this model by other modules, by kind (see ModelMemo). */
+  readonly memos = new Map<object, unknown>();
 
   /**
    * Without `focused`, the whole module is looked at and checked. With it, no statement is checked

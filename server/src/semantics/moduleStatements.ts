@@ -1,5 +1,6 @@
 import type { Node } from '../parse/parser';
 import type { ModuleModel } from './model';
+import { ModelMemo } from './modelMemo';
 
 /** Block statements whose bodies still run in the module's scope. */
 const COMPOUND = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'block']);
@@ -33,7 +34,7 @@ export function classesOfUnit(model: ModuleModel, i: number): Node[] {
     .filter((c): c is Node => c?.type === 'class_definition' && !model.isInError(c));
 }
 
-const classesCache = new WeakMap<ModuleModel, Node[]>();
+const classesCache = new ModelMemo<Node[]>();
 
 /** The module-level classes of a module (decorated or not), outside parse errors. */
 export function moduleLevelClasses(model: ModuleModel): Node[] {

@@ -6,6 +6,7 @@ import { readSource } from '../cli/files';
 import { ModuleModel } from './model';
 import { indexModule, type ModuleIndex } from './modelIndex';
 import { ProjectView, snakeCase } from './projectView';
+import { ModelMemo } from './modelMemo';
 
 interface StoredModule {
   /** Undefined for a file stored without one (see storeDeferred): made from the file on disk when first needed. */
@@ -305,7 +306,7 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-const views = new WeakMap<ModuleModel, ProjectView>();
+const views = new ModelMemo<ProjectView>();
 
 /**
  * The model view the rules of one analysis share: the project's, with this module indexed afresh
@@ -321,7 +322,7 @@ export function projectViewOf(model: ModuleModel, models?: ProjectModels, filePa
   return view;
 }
 
-const indexes = new WeakMap<ModuleModel, { file: string; index: ModuleIndex }>();
+const indexes = new ModelMemo<{ file: string; index: ModuleIndex }>();
 
 /** The module's index, made once per model: the rules' view and the project's copy share it. */
 export function moduleIndexOf(model: ModuleModel, file: string): ModuleIndex {

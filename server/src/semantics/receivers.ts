@@ -8,6 +8,7 @@ import {
   SQLALCHEMY_ROOTS,
   looksLikeConnectionName, looksLikeEngineName, looksLikeSessionName,
 } from './names';
+import { ModelMemo } from './modelMemo';
 
 /**
  * What a receiver is, as far as the rules care. `foreign` is known not to be SQLAlchemy.
@@ -318,8 +319,8 @@ export class Receivers {
   }
 }
 
-const shared = new WeakMap<ModuleModel, Receivers>();
-const sharedProven = new WeakMap<ModuleModel, Receivers>();
+const shared = new ModelMemo<Receivers>();
+const sharedProven = new ModelMemo<Receivers>();
 
 /** The receiver inference of a module, shared by all rules of one analysis. */
 export function receiversOf(model: ModuleModel): Receivers {

@@ -1,5 +1,6 @@
 import type { ModuleModel } from './model';
 import { StatementFacts } from './statementFacts';
+import { ModelMemo } from './modelMemo';
 
 /**
  * The words a use of one of these qualified names can be spelled with: the last part of each
@@ -14,7 +15,7 @@ export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): strin
   return words;
 }
 
-const spellingsCache = new WeakMap<ModuleModel, Map<string, string[]>>();
+const spellingsCache = new ModelMemo<Map<string, string[]>>();
 
 function findSpellings(model: ModuleModel, qualifiedNames: string[]): string[] {
   const lastParts = new Set(qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1)));
@@ -31,7 +32,7 @@ export interface AliasedImport {
 }
 
 const statementAliases = new StatementFacts<readonly AliasedImport[]>();
-const aliasesCache = new WeakMap<ModuleModel, AliasedImport[]>();
+const aliasesCache = new ModelMemo<AliasedImport[]>();
 
 /** Every `name as alias` of the module's from-imports (at any depth), in source order. */
 export function aliasedImports(model: ModuleModel): readonly AliasedImport[] {
