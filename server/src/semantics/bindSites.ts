@@ -176,12 +176,35 @@ function lazyNode(model: ModuleModel, span: NodeSpan, base: number): () => Node 
   return () => (node ??= nodeAt(model, span, base));
 }
 
+// Classes rather than object literals with getters: a literal's getters are new closures each
+// time, so V8 gives each such object a map of its own, and maps are long-lived: through them the
+// young collector kept every analyzed file's nodes alive until the next full collection.
+class LazyBindSite implements BindSite {
+  constructor(private readonly nodeOf: () => Node, private readonly engineOf: () => Node, public removal: TextEdit) {}
+
+  get node(): Node {
+    return this.nodeOf();
+  }
+
+  get engine(): Node {
+    return this.engineOf();
+  }
+}
+
+class LazyBoundHolder implements BoundHolder {
+  constructor(private readonly engineOf: () => Node, public declarative: boolean) {}
+
+  get engine(): Node {
+    return this.engineOf();
+  }
+}
+
 function bindSite(node: () => Node, engine: () => Node, removal: TextEdit): BindSite {
-  return { get node() { return node(); }, get engine() { return engine(); }, removal };
+  return new LazyBindSite(node, engine, removal);
 }
 
 function boundHolder(engine: () => Node, declarative: boolean): BoundHolder {
-  return { get engine() { return engine(); }, declarative };
+  return new LazyBoundHolder(engine, declarative);
 }
 
 function nodeAt(model: ModuleModel, span: NodeSpan, base: number): Node {
