@@ -17,6 +17,10 @@
 // point (a parsed string's, the analyzer's). Field names are looked up in a map instead of a
 // linear search of the language's field list.
 //
+// A tree has a slot, empty from the start, where the rules keep the parts of its calls (see
+// `callParts`): set later, the new property would give trees a second shape, and every node
+// getter that reads its tree would turn polymorphic.
+//
 // A node object reads its end, its parent and each of its field children from WASM once (the
 // rules ask the same call for its callee and arguments again and again, through the node lists
 // the model shares); a child reached from its parent knows that parent without asking. A tree
@@ -131,6 +135,11 @@ const REPLACEMENTS = [
     what: 'Node named children know their parent',
     from: '          this._namedChildren[i2] = unmarshalNode(this.tree, address);\n',
     to: '          (this._namedChildren[i2] = unmarshalNode(this.tree, address))._up = this;\n',
+  },
+  {
+    what: 'Tree call parts slot',
+    from: '    this[0] = address;\n    this.language = language;\n    this.textCallback = textCallback;\n  }',
+    to: '    this[0] = address;\n    this.language = language;\n    this.textCallback = textCallback;\n    this.callPartsById = undefined;\n  }',
   },
   {
     what: 'Node edit forgets the end, parent and field children it read',

@@ -20,7 +20,8 @@ export interface CallParts {
 
 /**
  * Parts of each call by node id, once per tree: most rules take apart the same calls, and node
- * access is costly. Kept on the tree object itself, so that they die with it (see ModelMemo).
+ * access is costly. Kept on the tree object itself, so that they die with it (see ModelMemo); the
+ * bundled parser runtime gives every tree this slot from the start (scripts/treeSitterPatch.mjs).
  */
 interface TreeWithCallParts {
   callPartsById?: Map<number, CallParts | null>;
