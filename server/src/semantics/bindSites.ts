@@ -176,9 +176,10 @@ function lazyNode(model: ModuleModel, span: NodeSpan, base: number): () => Node 
   return () => (node ??= nodeAt(model, span, base));
 }
 
-// Classes rather than object literals with getters: a literal's getters are new closures each
-// time, so V8 gives each such object a map of its own, and maps are long-lived: through them the
-// young collector kept every analyzed file's nodes alive until the next full collection.
+// Classes rather than object literals with getters: with getters made anew for each object, V8
+// cannot give the objects one shared hidden class, and what it keeps for them outlived the
+// analysis: the young collector kept every analyzed file's nodes alive until the next full
+// collection (test/unit/youngGarbage.test.ts).
 class LazyBindSite implements BindSite {
   constructor(private readonly nodeOf: () => Node, private readonly engineOf: () => Node, public removal: TextEdit) {}
 
