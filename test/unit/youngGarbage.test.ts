@@ -9,19 +9,16 @@ import { ProjectModels, moduleIndexOf } from '../../server/src/semantics/project
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
 
-/** Bytes in the old generation (large objects included): where a minor collection moves what it finds alive. */
-function oldGenerationBytes(): number {
+/** Bytes used in the named heap spaces. */
+function bytesIn(...spaces: string[]): number {
   let bytes = 0;
-  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space' || space.space_name === 'large_object_space') bytes += space.space_used_size;
+  for (const space of v8.getHeapSpaceStatistics()) if (spaces.includes(space.space_name)) bytes += space.space_used_size;
   return bytes;
 }
 
-/** Bytes the young generation holds. */
-function youngGenerationBytes(): number {
-  let bytes = 0;
-  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') bytes += space.space_used_size;
-  return bytes;
-}
+/** The old generation (large objects included): where a minor collection moves what it finds alive. */
+const oldGenerationBytes = () => bytesIn('old_space', 'large_object_space');
+const youngGenerationBytes = () => bytesIn('new_space', 'new_large_object_space');
 
 /** A module that keeps many rules busy: bound metadata and its uses, sessions, queries, Core statements, mapped classes. */
 function sampleModule(copies: number): string {
