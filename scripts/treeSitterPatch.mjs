@@ -21,6 +21,10 @@
 // `callParts`): set later, the new property would give trees a second shape, and every node
 // getter that reads its tree would turn polymorphic.
 //
+// A tree gives its WASM module and a way to make a node from a subtree's address, so that a walk
+// over the whole tree can read the tree's memory from JavaScript (see server/src/parse/treeWalk.ts)
+// instead of stepping a tree cursor in WASM one call per node.
+//
 // A node object reads its end, its parent and each of its field children from WASM once (the
 // rules ask the same call for its callee and arguments again and again, through the node lists
 // the model shares); a child reached from its parent knows that parent without asking. A tree
@@ -140,6 +144,15 @@ const REPLACEMENTS = [
     what: 'Tree call parts slot',
     from: '    this[0] = address;\n    this.language = language;\n    this.textCallback = textCallback;\n  }',
     to: '    this[0] = address;\n    this.language = language;\n    this.textCallback = textCallback;\n    this.callPartsById = undefined;\n  }',
+  },
+  {
+    what: 'Tree memory access',
+    from: '    this.callPartsById = undefined;\n  }\n',
+    to:
+      '    this.callPartsById = undefined;\n  }\n' +
+      '  /** The WASM module, whose heap views a walk of the tree reads (see treeWalk.ts). */\n  _wasm() {\n    return C;\n  }\n' +
+      '  /** The node whose subtree is stored at address `id`, as the runtime unmarshals one, with its symbol. */\n' +
+      '  _nodeAt(id, index, row, column, alias, typeId) {\n    const node = new Node(INTERNAL, id, this, index, row, column, alias);\n    node._typeId = typeId;\n    return node;\n  }\n',
   },
   {
     what: 'Node edit forgets the end, parent and field children it read',

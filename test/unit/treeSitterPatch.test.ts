@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as upstream from 'web-tree-sitter';
+import { descendantsOfTypes, resetTreeWalk, walksMemory } from '../../server/src/parse/treeWalk';
+import { pythonFiles } from './pythonFiles';
 
 type Runtime = typeof upstream;
 type AnyNode = upstream.Node;
@@ -178,4 +180,76 @@ test('a text callback that takes a point still gets the node start point', async
   assert.equal(name.text, 'User');
   assert.deepEqual(points[0], { row: 6, column: 6 });
   tree.delete();
+});
+
+/** What the walks are compared on: ids and positions as the runtime keeps them, and each node's type. */
+function foundNodes(nodes: Array<AnyNode | null>): unknown[] {
+  return nodes.map((n) => n && [n.id, n.typeId, n.type, n.startIndex, n.endIndex, n.startPosition, n.text]);
+}
+
+const WALKED_TYPES: string[][] = [
+  ['call', 'import_statement', 'import_from_statement', 'assignment', 'with_item', 'for_statement', 'for_in_clause', 'function_definition', 'lambda', 'class_definition', 'comment', 'named_expression', 'augmented_assignment', 'global_statement', 'subscript', 'comparison_operator'],
+  ['identifier'],
+  ['string', 'string_content', 'interpolation', 'escape_sequence'],
+  ['block', 'expression_statement'],
+  ['(', ':', 'def', 'as'],
+];
+
+/** Python with every construct the walk must step through: aliases, extras, hidden nodes, multi-line tokens, errors. */
+const WALK_SAMPLES = [
+  SAMPLE,
+  'import a.b as c\nfrom . import (x as y,\n    z)\nprint(f"{a!r:>{w}} {session.query(U).all()}")\n',
+  'x = """\nline\n  """ + \'\'\'\nmore\'\'\'\nmatch p:\n    case [1, *rest] if rest:\n        pass\n    case {"k": v, **kw}:\n        pass\n',
+  'def f(:\n    return session.query(User).filter(User.id == 1\nclass C(\n    x = select([t])\n',
+  'async def g():\n    async with engine.connect() as conn:\n        await conn.execute(text("SELECT 1"))\n    return [y async for y in z if (w := y)]\n',
+  '# only a comment\n',
+  '',
+];
+
+test('descendantsOfType reads the tree from WASM memory and finds what the runtime walk finds', async () => {
+  const { parser, language } = await parserOf(patched);
+  const runtimeWalk = (node: AnyNode, types: string[]) => node.descendantsOfType(types) as AnyNode[];
+  const fixtures = pythonFiles(path.join(projectRoot, 'test', 'fixtures')).map((file) => fs.readFileSync(file, 'utf8'));
+  assert.ok(fixtures.length > 50, `${fixtures.length} fixtures`);
+  resetTreeWalk();
+  let found = 0;
+  for (const text of [...WALK_SAMPLES, ...fixtures]) {
+    const tree = parser.parse(text)!;
+    // From the root, and from an inner node (its first class or function, when it has one).
+    const inner = tree.rootNode.descendantsOfType(['class_definition', 'function_definition'])[0];
+    for (const start of inner ? [tree.rootNode, inner] : [tree.rootNode]) {
+      for (const types of WALKED_TYPES) {
+        const fromMemory = descendantsOfTypes(start, types, runtimeWalk);
+        found += fromMemory.length;
+        assert.deepEqual(foundNodes(fromMemory), foundNodes(start.descendantsOfType(types)), `${types.join(',')} in ${JSON.stringify(text.slice(0, 60))}`);
+      }
+    }
+    tree.delete();
+  }
+  assert.ok(found > 10000, `${found} nodes found`);
+  // The first walks were checked against the runtime's; the layout is now trusted.
+  assert.equal(walksMemory(language), true);
+});
+
+test('a tree walk that disagrees with the runtime leaves every later walk to the runtime', async () => {
+  const { parser, language } = await parserOf(patched);
+  const tree = parser.parse(SAMPLE)!;
+  const runtimeWalk = (node: AnyNode, types: string[]) => node.descendantsOfType(types) as AnyNode[];
+  const expected = foundNodes(tree.rootNode.descendantsOfType('call'));
+  // As if a new runtime laid its nodes out differently: the walk would give the wrong types.
+  const treeWithNodes = tree as unknown as { _nodeAt: (...args: number[]) => AnyNode };
+  const nodeAt = treeWithNodes._nodeAt;
+  treeWithNodes._nodeAt = (id, index, row, column, alias, typeId) => nodeAt.call(tree, id, index, row, column, alias, typeId + 1);
+  try {
+    resetTreeWalk();
+    assert.deepEqual(foundNodes(descendantsOfTypes(tree.rootNode, ['call'], runtimeWalk)), expected);
+    assert.equal(walksMemory(language), false);
+    treeWithNodes._nodeAt = nodeAt;
+    assert.deepEqual(foundNodes(descendantsOfTypes(tree.rootNode, ['call'], runtimeWalk)), expected);
+    assert.equal(walksMemory(language), false);
+  } finally {
+    treeWithNodes._nodeAt = nodeAt;
+    resetTreeWalk();
+    tree.delete();
+  }
 });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Parser, Language, Tree, Node, Edit } from 'web-tree-sitter';
+import { installTreeWalk } from './treeWalk';
 import { ownCopy } from './ownCopy';
 
 export type { Tree, Node, Edit };
@@ -31,6 +32,7 @@ function detachNodeTexts(): void {
   });
 }
 detachNodeTexts();
+installTreeWalk(Node);
 
 /** Loads the tree-sitter runtime and the Python grammar once per process. */
 export function loadPython(): Promise<Language> {
