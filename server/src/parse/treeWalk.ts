@@ -85,7 +85,7 @@ function layoutOf(tree: WalkableTree): LanguageLayout {
       maxAliasLength: wasm.HEAPU16[(address + LANGUAGE_MAX_ALIAS_SEQUENCE_LENGTH) >> 1],
       aliasSequences: wasm.HEAPU32[(address + LANGUAGE_ALIAS_SEQUENCES) >> 2],
       verifiedWalks: 0,
-      broken: !littleEndian || typeof tree._wasm !== 'function',
+      broken: !littleEndian,
       masks: new Map(),
     };
     layouts.set(tree.language, layout);
@@ -120,7 +120,8 @@ export function descendantsOfTypes(node: Node, types: string[], runtimeWalk: Run
   const layout = layoutOf(tree);
   if (layout.broken) return runtimeWalk(node, types);
   const found = walk(node, tree, layout, maskOf(layout, tree.language, types));
-  // The runtime finds nothing once 'ERROR' is asked for (it searches its symbol list as if sorted): no check then.
+  // Asked for 'ERROR' and other types, the runtime finds the ERROR nodes alone (it searches its
+  // symbol list as if sorted, and puts ERROR's first): nothing to check against then.
   if (layout.verifiedWalks < 0 || types.includes('ERROR')) return found;
   const expected = runtimeWalk(node, types);
   if (!sameNodes(found, expected)) {
