@@ -26,12 +26,7 @@ const SESSION_FACTORY_SPELLINGS = ['Session', 'SessionLocal', 'ScopedSession', '
 const cache = new ModelMemo<BoundMetadata>();
 
 export function boundMetadata(model: ModuleModel): BoundMetadata {
-  let found = cache.get(model);
-  if (!found) {
-    found = collectBindSites(model);
-    cache.set(model, found);
-  }
-  return found;
+  return cache.of(model, collectBindSites);
 }
 
 /** What the one fix over the module needs of every use: the edits that pass the engine, and whether it can be offered. */

@@ -42,12 +42,7 @@ const cache = new ModelMemo<Map<string, MappedClass>>();
  * Attributes made by `backref=` are left out: they exist only once the mappers are configured.
  */
 export function mappedClasses(model: ModuleModel): Map<string, MappedClass> {
-  let classes = cache.get(model);
-  if (!classes) {
-    classes = collect(model);
-    cache.set(model, classes);
-  }
-  return classes;
+  return cache.of(model, collect);
 }
 
 /** The mapped class a name means at its place of use: `User` bound once, by the class statement. */

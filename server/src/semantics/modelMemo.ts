@@ -19,4 +19,11 @@ export class ModelMemo<V> {
     model.memos.set(this, value);
     return this;
   }
+
+  /** The model's value, made by `make` the first time it is asked for. */
+  of(model: ModuleModel, make: (model: ModuleModel) => V): V {
+    let value = this.get(model);
+    if (value === undefined) this.set(model, (value = make(model)));
+    return value;
+  }
 }

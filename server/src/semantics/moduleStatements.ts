@@ -38,11 +38,9 @@ const classesCache = new ModelMemo<Node[]>();
 
 /** The module-level classes of a module (decorated or not), outside parse errors. */
 export function moduleLevelClasses(model: ModuleModel): Node[] {
-  let classes = classesCache.get(model);
-  if (!classes) {
-    classes = [];
+  return classesCache.of(model, () => {
+    const classes: Node[] = [];
     for (let i = 0; i < model.unitCount; i++) classes.push(...classesOfUnit(model, i));
-    classesCache.set(model, classes);
-  }
-  return classes;
+    return classes;
+  });
 }

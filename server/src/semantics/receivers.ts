@@ -324,22 +324,12 @@ const sharedProven = new ModelMemo<Receivers>();
 
 /** The receiver inference of a module, shared by all rules of one analysis. */
 export function receiversOf(model: ModuleModel): Receivers {
-  let receivers = shared.get(model);
-  if (!receivers) {
-    receivers = new Receivers(model);
-    shared.set(model, receivers);
-  }
-  return receivers;
+  return shared.of(model, () => new Receivers(model));
 }
 
 /** Like `receiversOf`, without guesses from names: for rules where a wrong guess costs more than a miss. */
 export function provenReceiversOf(model: ModuleModel): Receivers {
-  let receivers = sharedProven.get(model);
-  if (!receivers) {
-    receivers = new Receivers(model, false);
-    sharedProven.set(model, receivers);
-  }
-  return receivers;
+  return sharedProven.of(model, () => new Receivers(model, false));
 }
 
 /** The identifier a call/attribute chain starts from: `q` in `q.filter(x).order_by(y)`. */

@@ -7,8 +7,7 @@ import { ModelMemo } from './modelMemo';
  * (`MetaData`, `sa.MetaData`) and the local names the module imports them under.
  */
 export function spellingsOf(model: ModuleModel, qualifiedNames: string[]): string[] {
-  let byKey = spellingsCache.get(model);
-  if (!byKey) spellingsCache.set(model, (byKey = new Map()));
+  const byKey = spellingsCache.of(model, () => new Map());
   const key = qualifiedNames.join(' ');
   let words = byKey.get(key);
   if (!words) byKey.set(key, (words = findSpellings(model, qualifiedNames)));
