@@ -5,7 +5,8 @@
 // an element key gives every node an elements store and makes construction about ten times
 // slower than a named property. The handle moves to a named property, read only by `marshalNode`.
 // `getValue`/`setValue` get a first branch for "i32", the only type the node and cursor
-// marshalling use, instead of a string test and a switch per call. The parser's input chunks
+// marshalling use, instead of a string test and a switch per call; on little-endian hosts a node
+// goes to and from the transfer buffer through the Int32Array view, without those calls. The parser's input chunks
 // (up to 5,119 UTF-16 code units each, many per incremental re-parse) are copied through a
 // Uint16Array on little-endian hosts instead of one DataView call per code unit.
 //
@@ -14,8 +15,8 @@
 // per node object (the rules ask a node's type again and again). A node's symbol never changes,
 // and `Node.edit` moves a point it has read through `startPosition`, which `marshalNode` then uses.
 // A node's text is read without making its start point when the tree's text callback takes no
-// point (a parsed string's, the analyzer's). Field names are looked up in a map instead of a
-// linear search of the language's field list.
+// point (a parsed string's, the analyzer's). Field names are looked up in a map (the last
+// language's kept at hand) instead of a linear search of the language's field list.
 //
 // A tree has a slot, empty from the start, where the rules keep the parts of its calls (see
 // `callParts`): set later, the new property would give trees a second shape, and every node
@@ -105,7 +106,7 @@ const REPLACEMENTS = [
     to:
       'const fieldIdMaps = new WeakMap();\nfunction fieldIdOf(language, fieldName) {\n  let ids = fieldIdMaps.get(language);\n' +
       '  if (!ids) {\n    ids = new Map();\n    language.fields.forEach((name, id) => { if (name !== null && !ids.has(name)) ids.set(name, id); });\n    fieldIdMaps.set(language, ids);\n  }\n' +
-      '  return ids.get(fieldName) ?? -1;\n}\nfunction marshalNode(node, index = 0) {\n',
+      '  lastFieldLanguage = language;\n  lastFieldIds = ids;\n  return ids.get(fieldName) ?? -1;\n}\nfunction marshalNode(node, index = 0) {\n',
   },
   {
     what: 'Node text without a point',
@@ -153,6 +154,28 @@ const REPLACEMENTS = [
       '  /** The WASM module, whose heap views a walk of the tree reads (see treeWalk.ts). */\n  _wasm() {\n    return C;\n  }\n' +
       '  /** The node whose subtree is stored at address `id`, as the runtime unmarshals one, with its symbol. */\n' +
       '  _nodeAt(id, index, row, column, alias, typeId) {\n    const node = new Node(INTERNAL, id, this, index, row, column, alias);\n    node._typeId = typeId;\n    return node;\n  }\n',
+  },
+  {
+    what: 'Node marshalling through the heap view',
+    from: 'function marshalNode(node, index = 0) {\n  let address = TRANSFER_BUFFER + index * SIZE_OF_NODE;\n',
+    to:
+      'const heapIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;\n' +
+      'function marshalNode(node, index = 0) {\n  if (heapIsLittleEndian) {\n    const heap = C.HEAP32;\n    const at = (TRANSFER_BUFFER + index * SIZE_OF_NODE) >> 2;\n    const point = node._point;\n' +
+      '    heap[at] = node.id;\n    heap[at + 1] = node.startIndex;\n    heap[at + 2] = point ? point.row : node._row;\n    heap[at + 3] = point ? point.column : node._column;\n    heap[at + 4] = node._handle;\n    return;\n  }\n' +
+      '  let address = TRANSFER_BUFFER + index * SIZE_OF_NODE;\n',
+  },
+  {
+    what: 'Node unmarshalling through the heap view',
+    from: 'function unmarshalNode(tree, address = TRANSFER_BUFFER) {\n',
+    to:
+      'function unmarshalNode(tree, address = TRANSFER_BUFFER) {\n  if (heapIsLittleEndian) {\n    const heap = C.HEAP32;\n    const at = address >> 2;\n' +
+      '    return heap[at] === 0 ? null : new Node(INTERNAL, heap[at], tree, heap[at + 1], heap[at + 2], heap[at + 3], heap[at + 4]);\n  }\n',
+  },
+  {
+    what: 'Field ids of the last language asked',
+    from: 'function fieldIdOf(language, fieldName) {\n  let ids = fieldIdMaps.get(language);\n',
+    to:
+      'let lastFieldLanguage = null;\nlet lastFieldIds = null;\nfunction fieldIdOf(language, fieldName) {\n  if (language === lastFieldLanguage) return lastFieldIds.get(fieldName) ?? -1;\n  let ids = fieldIdMaps.get(language);\n',
   },
   {
     what: 'Node edit forgets the end, parent and field children it read',

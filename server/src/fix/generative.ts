@@ -109,7 +109,7 @@ export function listOrSingle(model: ModuleModel, node: Node): string | undefined
 }
 
 /** The arguments of a legacy call by parameter name: positionals by `positions`, then keywords. */
-export function namedArguments(parts: CallParts, positions: readonly string[]): Map<string, Node> | undefined {
+export function namedArguments(parts: Pick<CallParts, 'positional' | 'keywords' | 'splats'>, positions: readonly string[]): Map<string, Node> | undefined {
   if (parts.splats.length > 0 || parts.positional.length > positions.length) return undefined;
   const named = new Map<string, Node>();
   parts.positional.forEach((arg, index) => named.set(positions[index], arg));

@@ -68,7 +68,7 @@ function dmlSite(model: ModuleModel, parts: CallParts): DmlSite | undefined {
     const known = (DML_MODULES.includes(module) && DML_KINDS.has(kind)) || DIALECT_INSERTS.has(qualified);
     const table = parts.positional[0];
     if (!known || !table || parts.positional.length + parts.keywords.length + parts.splats.length <= 1) return undefined;
-    const rest = { ...parts, positional: parts.positional.slice(1) };
+    const rest = { positional: parts.positional.slice(1), keywords: parts.keywords, splats: parts.splats };
     return { kind, head: `${model.textOf(parts.fn)}(${model.textOf(table)}`, args: namedArguments(rest, CONSTRUCTOR_POSITIONS[kind]) };
   }
   if (!parts.object || !parts.method || !DML_KINDS.has(parts.method)) return undefined;

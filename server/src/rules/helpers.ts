@@ -12,10 +12,10 @@ export interface CallParts {
   method?: string;
   methodNode?: Node;
   argumentList: Node;
-  positional: Node[];
-  keywords: Node[];
+  readonly positional: Node[];
+  readonly keywords: Node[];
   /** `*args` / `**kwargs` in the call. */
-  splats: Node[];
+  readonly splats: Node[];
 }
 
 /**
@@ -41,6 +41,46 @@ function takeCallApart(call: Node): CallParts | undefined {
   const fn = call.childForFieldName('function');
   const argumentList = call.childForFieldName('arguments');
   if (!fn || !argumentList || argumentList.type !== 'argument_list') return undefined;
+  const parts = new SplitCall(call, fn, argumentList);
+  if (fn.type === 'attribute') {
+    parts.object = fn.childForFieldName('object') ?? undefined;
+    parts.methodNode = fn.childForFieldName('attribute') ?? undefined;
+    parts.method = parts.methodNode?.text;
+  }
+  return parts;
+}
+
+/**
+ * A call's parts, its arguments sorted out only when first asked for: most calls are taken apart
+ * for their callee alone (the method index holds every call of a module), and reading an argument
+ * list's children is the costly part.
+ */
+class SplitCall implements CallParts {
+  object?: Node;
+  method?: string;
+  methodNode?: Node;
+  private sorted: { positional: Node[]; keywords: Node[]; splats: Node[] } | undefined = undefined;
+
+  constructor(
+    readonly call: Node,
+    readonly fn: Node,
+    readonly argumentList: Node,
+  ) {}
+
+  get positional(): Node[] {
+    return (this.sorted ??= sortArguments(this.argumentList)).positional;
+  }
+
+  get keywords(): Node[] {
+    return (this.sorted ??= sortArguments(this.argumentList)).keywords;
+  }
+
+  get splats(): Node[] {
+    return (this.sorted ??= sortArguments(this.argumentList)).splats;
+  }
+}
+
+function sortArguments(argumentList: Node): { positional: Node[]; keywords: Node[]; splats: Node[] } {
   const positional: Node[] = [];
   const keywords: Node[] = [];
   const splats: Node[] = [];
@@ -50,13 +90,7 @@ function takeCallApart(call: Node): CallParts | undefined {
     else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') splats.push(arg);
     else positional.push(arg);
   }
-  const parts: CallParts = { call, fn, argumentList, positional, keywords, splats };
-  if (fn.type === 'attribute') {
-    parts.object = fn.childForFieldName('object') ?? undefined;
-    parts.methodNode = fn.childForFieldName('attribute') ?? undefined;
-    parts.method = parts.methodNode?.text;
-  }
-  return parts;
+  return { positional, keywords, splats };
 }
 
 /** Calls of `<something>.<method>(...)` for the given method names, anywhere in the module. */
