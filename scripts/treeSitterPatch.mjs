@@ -6,9 +6,9 @@
 // slower than a named property. The handle moves to a named property, read only by `marshalNode`.
 // `getValue`/`setValue` get a first branch for "i32", the only type the node and cursor
 // marshalling use, instead of a string test and a switch per call; on little-endian hosts a node
-// goes to and from the transfer buffer through the Int32Array view, without those calls. The parser's input chunks
-// (up to 5,119 UTF-16 code units each, many per incremental re-parse) are copied through a
-// Uint16Array on little-endian hosts instead of one DataView call per code unit.
+// goes to and from the transfer buffer through the Int32Array view, without those calls. The
+// parser's input chunks (up to 5,119 UTF-16 code units each, many per incremental re-parse) are
+// copied through a Uint16Array on little-endian hosts instead of one DataView call per code unit.
 //
 // A node's start point is kept as two numbers and made an object only when read (the analyzer
 // reads it for a few nodes; every node used to carry one), and its symbol is read from WASM once
