@@ -104,7 +104,8 @@ const REPLACEMENTS = [
     what: 'field id map',
     from: 'function marshalNode(node, index = 0) {\n',
     to:
-      'const fieldIdMaps = new WeakMap();\nfunction fieldIdOf(language, fieldName) {\n  let ids = fieldIdMaps.get(language);\n' +
+      'const fieldIdMaps = new WeakMap();\nlet lastFieldLanguage = null;\nlet lastFieldIds = null;\n' +
+      'function fieldIdOf(language, fieldName) {\n  if (language === lastFieldLanguage) return lastFieldIds.get(fieldName) ?? -1;\n  let ids = fieldIdMaps.get(language);\n' +
       '  if (!ids) {\n    ids = new Map();\n    language.fields.forEach((name, id) => { if (name !== null && !ids.has(name)) ids.set(name, id); });\n    fieldIdMaps.set(language, ids);\n  }\n' +
       '  lastFieldLanguage = language;\n  lastFieldIds = ids;\n  return ids.get(fieldName) ?? -1;\n}\nfunction marshalNode(node, index = 0) {\n',
   },
@@ -170,12 +171,6 @@ const REPLACEMENTS = [
     to:
       'function unmarshalNode(tree, address = TRANSFER_BUFFER) {\n  if (heapIsLittleEndian) {\n    const heap = C.HEAP32;\n    const at = address >> 2;\n' +
       '    return heap[at] === 0 ? null : new Node(INTERNAL, heap[at], tree, heap[at + 1], heap[at + 2], heap[at + 3], heap[at + 4]);\n  }\n',
-  },
-  {
-    what: 'Field ids of the last language asked',
-    from: 'function fieldIdOf(language, fieldName) {\n  let ids = fieldIdMaps.get(language);\n',
-    to:
-      'let lastFieldLanguage = null;\nlet lastFieldIds = null;\nfunction fieldIdOf(language, fieldName) {\n  if (language === lastFieldLanguage) return lastFieldIds.get(fieldName) ?? -1;\n  let ids = fieldIdMaps.get(language);\n',
   },
   {
     what: 'Node edit forgets the end, parent and field children it read',

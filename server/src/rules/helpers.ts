@@ -59,7 +59,7 @@ class SplitCall implements CallParts {
   object?: Node;
   method?: string;
   methodNode?: Node;
-  private sorted: { positional: Node[]; keywords: Node[]; splats: Node[] } | undefined = undefined;
+  private sorted: SortedArguments | undefined = undefined;
 
   constructor(
     readonly call: Node,
@@ -68,19 +68,29 @@ class SplitCall implements CallParts {
   ) {}
 
   get positional(): Node[] {
-    return (this.sorted ??= sortArguments(this.argumentList)).positional;
+    return this.arguments().positional;
   }
 
   get keywords(): Node[] {
-    return (this.sorted ??= sortArguments(this.argumentList)).keywords;
+    return this.arguments().keywords;
   }
 
   get splats(): Node[] {
-    return (this.sorted ??= sortArguments(this.argumentList)).splats;
+    return this.arguments().splats;
+  }
+
+  private arguments(): SortedArguments {
+    return (this.sorted ??= sortArguments(this.argumentList));
   }
 }
 
-function sortArguments(argumentList: Node): { positional: Node[]; keywords: Node[]; splats: Node[] } {
+interface SortedArguments {
+  positional: Node[];
+  keywords: Node[];
+  splats: Node[];
+}
+
+function sortArguments(argumentList: Node): SortedArguments {
   const positional: Node[] = [];
   const keywords: Node[] = [];
   const splats: Node[] = [];
