@@ -49,9 +49,11 @@ export const rowStringIndex: Rule = {
       context.report(subscript, message('row[key]'), mappingFix(value));
     }
     for (const comparison of model.checkedNodes('comparison_operator')) {
-      const operands = comparison?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+      // The operator first: most comparisons are not membership tests.
       const operator = comparison?.childrenForFieldName('operators').map((o) => o?.type).join(' ');
-      if (!comparison || operands.length !== 2 || (operator !== 'in' && operator !== 'not in')) continue;
+      if (!comparison || (operator !== 'in' && operator !== 'not in')) continue;
+      const operands = comparison.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+      if (operands.length !== 2) continue;
       if (!isKey(model, operands[0]) || !rows.isRow(operands[1])) continue;
       context.report(comparison, message('"key" in row'), mappingFix(operands[1]));
     }
@@ -61,8 +63,9 @@ export const rowStringIndex: Rule = {
     }
     for (const call of model.checkedNodes('call')) {
       const fn = call.childForFieldName('function');
+      if (fn?.type !== 'identifier' || fn.text !== 'dict' || model.lookup('dict', fn)) continue;
       const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      if (fn?.type !== 'identifier' || fn.text !== 'dict' || model.lookup('dict', fn) || args.length !== 1 || !args[0]) continue;
+      if (args.length !== 1 || !args[0]) continue;
       if (!rows.isRow(args[0])) continue;
       context.report(call, message('dict(row)'), mappingFix(args[0]));
     }

@@ -254,6 +254,8 @@ export class ModuleModel {
 
   /** Statements that may spell one of the words, in source order: those the word index names, else every one. */
   candidateUnits(words: readonly string[]): number[] {
+    // A whole module: one search of its text names them (in source order, as the text is searched).
+    if (!this.focus) return [...this.unitsSpelling(words)];
     return this.unitsSpellingAny(words) ?? Array.from({ length: this.units.length }, (_, i) => i);
   }
 
@@ -531,6 +533,8 @@ export class ModuleModel {
       for (const word of words) if (summary.words.has(word)) return true;
       return false;
     }
+    // A whole module is asked about statement after statement: one search of its text per word list answers them all.
+    if (!this.focus) return this.unitsSpelling(words).has(i);
     const pattern = wordsPattern(words);
     pattern.lastIndex = 0;
     return pattern.test(this.text.slice(this.units[i].start, this.units[i].end));
