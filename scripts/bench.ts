@@ -162,7 +162,7 @@ function describeRuns(runs: Run[]): string {
  * the same pass took from 3.2 to 5.6 s within one run, and three rounds left a kind of pass
  * without a quiet moment too often.
  */
-const SCAN_ROUNDS = 5;
+const SCAN_ROUNDS = 7;
 
 /**
  * Parse-only passes and cold scans in process: each file as a scan worker treats it (scanFile,

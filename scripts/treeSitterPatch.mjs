@@ -29,7 +29,9 @@
 // A node object reads its end, its parent and each of its field children from WASM once (the
 // rules ask the same call for its callee and arguments again and again, through the node lists
 // the model shares); a child reached from its parent knows that parent without asking. A tree
-// does not change under its nodes, except through `Node.edit`, which forgets what was read.
+// does not change under its nodes, except through `Node.edit`, which forgets what was read. The
+// field children read are kept as a short list of (field id, child) pairs: a node is asked one to
+// three fields, and an array indexed by field id would be sized for all of the grammar's fields.
 //
 // Each replacement must match exactly once: a new web-tree-sitter release that changes these
 // lines fails the build instead of shipping half a patch.
@@ -123,9 +125,10 @@ const REPLACEMENTS = [
     what: 'Node child by field read once',
     from: '  childForFieldId(fieldId) {\n    marshalNode(this);\n    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);\n    return unmarshalNode(this.tree);\n  }',
     to:
-      '  childForFieldId(fieldId) {\n    const known = this._byField?.[fieldId];\n    if (known !== undefined) return known;\n' +
+      '  childForFieldId(fieldId) {\n    const known = this._byField;\n' +
+      '    if (known !== undefined) for (let i2 = 0; i2 < known.length; i2 += 2) if (known[i2] === fieldId) return known[i2 + 1];\n' +
       '    marshalNode(this);\n    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);\n    const child = unmarshalNode(this.tree);\n' +
-      '    if (child) child._up = this;\n    (this._byField ??= [])[fieldId] = child;\n    return child;\n  }',
+      '    if (child) child._up = this;\n    if (known === undefined) this._byField = [fieldId, child];\n    else known.push(fieldId, child);\n    return child;\n  }',
   },
   {
     what: 'Node parent read once',

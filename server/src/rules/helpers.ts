@@ -12,10 +12,10 @@ export interface CallParts {
   method?: string;
   methodNode?: Node;
   argumentList: Node;
-  readonly positional: Node[];
-  readonly keywords: Node[];
+  readonly positional: readonly Node[];
+  readonly keywords: readonly Node[];
   /** `*args` / `**kwargs` in the call. */
-  readonly splats: Node[];
+  readonly splats: readonly Node[];
 }
 
 /**
@@ -67,15 +67,15 @@ class SplitCall implements CallParts {
     readonly argumentList: Node,
   ) {}
 
-  get positional(): Node[] {
+  get positional(): readonly Node[] {
     return this.arguments().positional;
   }
 
-  get keywords(): Node[] {
+  get keywords(): readonly Node[] {
     return this.arguments().keywords;
   }
 
-  get splats(): Node[] {
+  get splats(): readonly Node[] {
     return this.arguments().splats;
   }
 
@@ -84,22 +84,40 @@ class SplitCall implements CallParts {
   }
 }
 
+/** The argument lists a call without arguments of a kind shares: read only. */
+const NONE: readonly Node[] = [];
+
 /**
  * A call's arguments by kind. Made by filtering the argument list rather than pushing into array
  * literals: a literal's allocation site whose arrays all outlive a young collection (these live as
  * long as the analysis) gets its arrays made in the old generation from then on, where they stay
- * after the analysis until a full collection (test/unit/youngGarbage.test.ts).
+ * after the analysis until a full collection (test/unit/youngGarbage.test.ts). Most calls have
+ * arguments of one kind: the lists of the other kinds are the shared empty one, and a list with
+ * every argument is the argument list's own children (each filtered list is a new array with
+ * room for sixteen).
  */
 class SortedArguments {
-  readonly positional: Node[];
-  readonly keywords: Node[];
-  readonly splats: Node[];
+  readonly positional: readonly Node[];
+  readonly keywords: readonly Node[];
+  readonly splats: readonly Node[];
 
   constructor(argumentList: Node) {
-    const args = argumentList.namedChildren.filter((arg): arg is Node => !!arg && arg.type !== 'comment');
-    this.keywords = args.filter((arg) => arg.type === 'keyword_argument');
-    this.splats = args.filter((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat');
-    this.positional = args.filter((arg) => arg.type !== 'keyword_argument' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat');
+    const children = argumentList.namedChildren;
+    let keywords = 0;
+    let splats = 0;
+    let others = 0;
+    for (const arg of children) {
+      const type = arg?.type;
+      if (type === 'keyword_argument') keywords++;
+      else if (type === 'list_splat' || type === 'dictionary_splat') splats++;
+      else if (!arg || type === 'comment') others++;
+    }
+    const args = others === 0 ? (children as Node[]) : children.filter((arg): arg is Node => !!arg && arg.type !== 'comment');
+    const positional = args.length - keywords - splats;
+    this.keywords = keywords === 0 ? NONE : keywords === args.length ? args : args.filter((arg) => arg.type === 'keyword_argument');
+    this.splats = splats === 0 ? NONE : splats === args.length ? args : args.filter((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat');
+    this.positional =
+      positional === 0 ? NONE : positional === args.length ? args : args.filter((arg) => arg.type !== 'keyword_argument' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat');
   }
 }
 
