@@ -158,9 +158,10 @@ function describeRuns(runs: Run[]): string {
  * Cold scans are measured in rounds: each round runs every kind of pass once (parse only, scan in
  * process, scan through one worker, scan through one worker per core) and each figure is the best
  * of its rounds. A busy spell of the machine then slows one pass of a kind, not every pass of it,
- * and the ratios compare passes of the same moments. Five rounds: on a shared two-core machine
- * the same pass took from 3.2 to 5.6 s within one run, and three rounds left a kind of pass
- * without a quiet moment too often.
+ * and the ratios compare passes of the same moments. Seven rounds: on a shared two-core machine
+ * the same pass took from 3.2 to 5.6 s within one run; three rounds left a kind of pass without a
+ * quiet moment too often, and five still did in some runs (a best one worker pass 20% above the
+ * in-process one of the same run, where quiet rounds put them level).
  */
 const SCAN_ROUNDS = 7;
 
