@@ -679,19 +679,25 @@ export class ModuleModel {
 
   private resolveQualifiedName(node: Node): string | undefined {
     // Iterative, so that very long attribute chains cannot overflow the stack.
-    const attributes: string[] = [];
     let current: Node = node;
+    let depth = 0;
     while (current.type === 'attribute') {
       const object = current.childForFieldName('object');
-      const attribute = current.childForFieldName('attribute');
-      if (!object || !attribute) return undefined;
-      attributes.push(attribute.text);
+      if (!object || !current.childForFieldName('attribute')) return undefined;
       current = object;
+      depth++;
     }
     if (current.type !== 'identifier') return undefined;
     const bindings = this.lookup(current.text, current);
     if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'import') return undefined;
-    return [bindings[0].qualified, ...attributes.reverse()].join('.');
+    // The attributes' names are read only for a chain that starts at an import (most start at a local).
+    const root = bindings[0].qualified;
+    if (depth === 0 || root === undefined) return root;
+    // Joined, not concatenated: a flat string, which the rules then compare and look up often.
+    const names = new Array<string>(depth + 1);
+    names[0] = root;
+    for (let part = node; depth > 0; depth--, part = part.childForFieldName('object')!) names[depth] = part.childForFieldName('attribute')!.text;
+    return names.join('.');
   }
 
   /**
