@@ -93,8 +93,8 @@ const NONE: readonly Node[] = [];
  * long as the analysis) gets its arrays made in the old generation from then on, where they stay
  * after the analysis until a full collection (test/unit/youngGarbage.test.ts). Most calls have
  * arguments of one kind: the lists of the other kinds are the shared empty one, and a list with
- * every argument is the argument list's own children (each filtered list is a new array with
- * room for sixteen).
+ * every argument is the argument list's own children (a filtered list is a new array even when
+ * it is empty or holds every argument).
  */
 class SortedArguments {
   readonly positional: readonly Node[];
