@@ -88,8 +88,12 @@ test('an analysis leaves nothing that a minor collection moves to the old genera
     promoted.push(oldGenerationBytes() - old);
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
-  // The analysis's objects are garbage once it returns. The median iteration shows no full
-  // collection (which would shrink the old generation) and no young collection mid-analysis.
-  assert.ok(median(allocated) > 1_000_000, `an analysis allocates (${median(allocated)} bytes)`);
-  assert.ok(median(promoted) < median(allocated) / 50, `promoted ${median(promoted)} of ${median(allocated)} bytes an analysis allocates`);
+  const allocation = median(allocated);
+  assert.ok(allocation > 1_000_000, `an analysis allocates (${allocation} bytes)`);
+  // The analysis's objects are garbage once it returns. What one kept alive (a long-lived WeakMap's
+  // value, say) would be promoted in every iteration; what V8 itself makes in the old generation, at
+  // times no test controls, adds up to 2 MB to some of them (seen in 5 of 15). So the
+  // least promoted tells, among iterations without a full collection (which shrinks the old generation).
+  const least = Math.min(...promoted.filter((bytes) => bytes >= 0));
+  assert.ok(least < allocation / 50, `promoted at least ${least} of ${allocation} bytes an analysis allocates (${promoted.join(', ')})`);
 });
