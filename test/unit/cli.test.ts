@@ -280,6 +280,23 @@ describe('check and fix: .gitignore', () => {
     assert.deepEqual(reportedPaths(current.value), ['app.py'], 'the current folder is walked the same way');
   });
 
+  test('check of a folder inside a repository reads the .gitignore files above it', () => {
+    const dir = workspace({
+      '.gitignore': '/pkg/generated/\n*_pb2.py\n',
+      'pkg/app.py': ONE_FINDING,
+      'pkg/generated/x.py': ONE_FINDING,
+      'pkg/models_pb2.py': ONE_FINDING,
+    });
+    const pkg = path.join(dir, 'pkg');
+    // Not yet a repository: git would read no file above the folder.
+    assert.deepEqual(reportedPaths(cliJson<JsonFinding[]>(['check', '--format', 'json'], pkg).value), ['app.py', path.join('generated', 'x.py'), 'models_pb2.py'].sort());
+    fs.mkdirSync(path.join(dir, '.git'));
+    assert.deepEqual(reportedPaths(cliJson<JsonFinding[]>(['check', '--format', 'json'], pkg).value), ['app.py']);
+    assert.deepEqual(reportedPaths(cliJson<JsonFinding[]>(['check', '--format', 'json', 'pkg'], dir).value), [path.join('pkg', 'app.py')]);
+    const all = cliJson<JsonFinding[]>(['check', '--format', 'json', '--no-respect-gitignore'], pkg);
+    assert.equal(reportedPaths(all.value).length, 3);
+  });
+
   test('check --no-respect-gitignore reports the ignored files too', () => {
     const dir = ignoringTree();
     const { status, value } = cliJson<JsonFinding[]>(['check', '--format', 'json', '--no-respect-gitignore', '.'], dir);

@@ -67,7 +67,7 @@ describe('folder walks and .gitignore', () => {
     assert.deepEqual(relative(root, files), ['a.py', 'build/b.py', 'keep.gen.py', 'x.gen.py']);
   });
 
-  it('reads no .gitignore above the walked folder', () => {
+  it('reads no .gitignore above the walked folder by default', () => {
     const repo = tree({ '.gitignore': 'proj/\ngenerated/\n', 'proj/generated/g.py': '', 'proj/main.py': '' });
     try {
       fs.mkdirSync(path.join(repo, '.git'));
@@ -75,6 +75,43 @@ describe('folder walks and .gitignore', () => {
       assert.deepEqual(relative(folder, collectPythonFiles([folder], { respectGitIgnore: true }).files), ['generated/g.py', 'main.py']);
       assert.equal(isGitIgnored(folder, path.join(folder, 'generated', 'g.py')), false);
       assert.deepEqual(relative(repo, collectPythonFiles([repo], { respectGitIgnore: true }).files), []);
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('with parentGitIgnores, reads the .gitignore files above the folder up to the repository root', () => {
+    const repo = tree({
+      '.gitignore': '/src/app/generated/\n*_pb2.py\n',
+      'outside.py': '',
+      'src/.gitignore': 'legacy_*.py\n!legacy_keep.py\n',
+      'src/app/main.py': '',
+      'src/app/models_pb2.py': '',
+      'src/app/legacy_a.py': '',
+      'src/app/legacy_keep.py': '',
+      'src/app/generated/g.py': '',
+      'src/app/nested/.gitignore': '!models_pb2.py\n',
+      'src/app/nested/models_pb2.py': '',
+      'ignored/x.py': '',
+      'ignored/y_pb2.py': '',
+    });
+    const options = { respectGitIgnore: true, parentGitIgnores: true };
+    try {
+      fs.writeFileSync(path.join(repo, '.gitignore'), '/src/app/generated/\n*_pb2.py\nignored/\n');
+      const folder = path.join(repo, 'src', 'app');
+      // Outside a repository the files above mean nothing to git.
+      assert.equal(collectPythonFiles([folder], options).files.length, 6);
+      fs.mkdirSync(path.join(repo, '.git'));
+      const kept = relative(folder, collectPythonFiles([folder], options).files);
+      assert.deepEqual(kept, ['legacy_keep.py', 'main.py', 'nested/models_pb2.py']);
+      for (const file of collectPythonFiles([folder]).files) {
+        assert.equal(isLeftOutOfWalk(folder, file, options), !kept.includes(relative(folder, [file])[0]), file);
+      }
+      // From a folder the files above ignore, named to be walked: its own .gitignore files only.
+      const ignored = path.join(repo, 'ignored');
+      assert.deepEqual(relative(ignored, collectPythonFiles([ignored], options).files), ['x.py', 'y_pb2.py']);
+      // The repository's root reads its own file as before.
+      assert.deepEqual(relative(repo, collectPythonFiles([repo], options).files), ['outside.py', 'src/app/legacy_keep.py', 'src/app/main.py', 'src/app/nested/models_pb2.py']);
     } finally {
       fs.rmSync(repo, { recursive: true, force: true });
     }

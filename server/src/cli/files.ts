@@ -48,6 +48,12 @@ export interface WalkOptions {
    */
   respectGitIgnore?: boolean;
   /**
+   * With `respectGitIgnore`, also read the `.gitignore` files above a walked folder, up to the root
+   * of the git repository holding it, as git, ripgrep and ruff do. A folder that those files ignore
+   * but that was named to be walked is walked with its own `.gitignore` files only.
+   */
+  parentGitIgnores?: boolean;
+  /**
    * Paths to leave out, relative to the walked folder with `/` separators; a folder left out is
    * not entered.
    */
@@ -133,7 +139,7 @@ function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles
       continue;
     }
     if (stat.isDirectory()) {
-      yield* walk(input, real, input, []);
+      yield* walk(input, real, input, options.respectGitIgnore && options.parentGitIgnores ? gitIgnoresAbove(input) : []);
       continue;
     }
     const root = realPathOrUndefined(path.dirname(path.resolve(input)));
@@ -158,6 +164,24 @@ function withGitIgnoreOf(folder: string, levels: GitIgnoreLevel[]): GitIgnoreLev
     return levels;
   }
   return [...levels, { folder, rules: ignore().add(text) }];
+}
+
+/**
+ * The `.gitignore` levels of the folders above `folder` up to its git repository's root (the
+ * nearest one holding `.git`), outermost first; none outside a repository, or when they ignore
+ * the folder itself.
+ */
+function gitIgnoresAbove(folder: string): GitIgnoreLevel[] {
+  const above: string[] = [];
+  for (let dir = path.resolve(folder); !fs.existsSync(path.join(dir, '.git')); ) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return [];
+    above.unshift(parent);
+    dir = parent;
+  }
+  let levels: GitIgnoreLevel[] = [];
+  for (const dir of above) levels = withGitIgnoreOf(dir, levels);
+  return gitIgnores(levels, path.resolve(folder), true) ? [] : levels;
 }
 
 /** As git decides: the deepest `.gitignore` with a pattern for the path (ignoring or not) wins. */
@@ -185,7 +209,7 @@ export function isLeftOutOfWalk(folder: string, file: string, options: WalkOptio
   const relative = path.relative(folder, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
   const withLevel = (dir: string, levels: GitIgnoreLevel[]) => (options.respectGitIgnore ? withGitIgnoreOf(dir, levels) : levels);
-  let levels = withLevel(folder, []);
+  let levels = withLevel(folder, options.respectGitIgnore && options.parentGitIgnores ? gitIgnoresAbove(folder) : []);
   let dir = folder;
   for (const part of relative.split(path.sep).slice(0, -1)) {
     dir = path.join(dir, part);

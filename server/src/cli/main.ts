@@ -111,11 +111,13 @@ function cliSelection(values: { select?: string; ignore?: string; 'target-versio
 }
 
 /**
- * What a folder's walk leaves out: by default what `.gitignore` files ignore, as ruff and the
- * language server's workspace scan do. Files named on the command line are never left out.
+ * What a folder's walk leaves out: by default what `.gitignore` files ignore, those inside the
+ * folder and those above it in its repository, as ruff does. Files named on the command line are
+ * never left out.
  */
 function walkOptions(values: { 'no-respect-gitignore'?: boolean }): WalkOptions {
-  return { respectGitIgnore: !values['no-respect-gitignore'] };
+  const respectGitIgnore = !values['no-respect-gitignore'];
+  return { respectGitIgnore, parentGitIgnores: respectGitIgnore };
 }
 
 /**
