@@ -392,3 +392,72 @@ describe('workspace migration of a large workspace over JSON-RPC', () => {
     assert.equal(result.fixes, FILES * 20);
   });
 });
+
+describe('a scanned file that uses a class of a file scanned after it', () => {
+  // a_user.py comes first in the scan's order; the Address class its relationship names, in
+  // z_address.py, comes after it. The fixes of its findings need that class.
+  const FILES: Record<string, string> = {
+    'app/__init__.py': '',
+    'app/z_db.py': 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n',
+    'app/a_user.py': [
+      'from sqlalchemy import Column, Integer',
+      'from sqlalchemy.orm import relationship',
+      '',
+      'from app.z_db import Base',
+      '',
+      '',
+      'class User(Base):',
+      '    __tablename__ = "users"',
+      '    id = Column(Integer, primary_key=True)',
+      '    addresses = relationship("Address", backref="user")',
+      '',
+    ].join('\n'),
+    'app/z_address.py': [
+      'from sqlalchemy import Column, ForeignKey, Integer',
+      '',
+      'from app.z_db import Base',
+      '',
+      '',
+      'class Address(Base):',
+      '    __tablename__ = "addresses"',
+      '    id = Column(Integer, primary_key=True)',
+      '    user_id = Column(ForeignKey("users.id"))',
+      '',
+    ].join('\n'),
+  };
+  let client: LspTestClient;
+  let folder: string;
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sqla-scan-order-'));
+    for (const [name, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+      fs.writeFileSync(path.join(folder, name), text);
+    }
+    client = new LspTestClient();
+    client.configuration = { enable: true, rules: {}, targetVersion: '2.0' };
+    await client.initialize({}, [{ uri: pathToFileURL(folder).toString(), name: 'ws' }]);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('is analyzed again once every file is known: its findings have the fixes that need the later file', async () => {
+    const report = await waitFor(async () => {
+      const r = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+      return !r.scan.running && r.scan.total > 0 ? r : undefined;
+    });
+    const user = report.files.find((f) => f.uri.endsWith('/app/a_user.py'))!;
+    const fixes = user.findings.map((f) => `${f.code}:${f.line}:${f.fixTitle ?? 'no fix'}`).sort();
+    assert.deepEqual(fixes, [
+      'SQA304:8:Annotate as Mapped[int] with mapped_column()',
+      'SQA305:9:Annotate as Mapped[List["Address"]]',
+      'SQA307:9:Declare Address.user with back_populates',
+    ]);
+    // a_user.py and z_address.py: both take their base from z_db.py, the last file of the scan.
+    assert.ok(client.progress.some((p) => /4\/4 files; rechecking 2 that use files scanned after them/.test(p.message ?? '')), client.progress.map((p) => p.message).join(' | '));
+    const address = report.files.find((f) => f.uri.endsWith('/app/z_address.py'))!;
+    assert.deepEqual(address.findings.map((f) => `${f.code}:${f.line}`), ['SQA304:7', 'SQA304:8']);
+  });
+});

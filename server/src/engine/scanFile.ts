@@ -32,9 +32,16 @@ export interface ScanSettings {
 
 export type FileResult =
   /** `index` is absent for a module that cannot use SQLAlchemy: it is indexed where and when a question needs it. */
-  | { file: string; status: 'analyzed'; usesSqlAlchemy: boolean; findings: FindingSummary[]; index?: ModuleIndex; digest: string }
+  | { file: string; status: 'analyzed'; usesSqlAlchemy: boolean; findings: FindingSummary[]; index?: ModuleIndex; digest: string; answers?: QuestionAnswers }
   /** Unreadable, too large, generated, or excluded by its pyproject.toml: not in the report. */
   | { file: string; status: 'skipped'; reason: string };
+
+/**
+ * The questions an analysis asked of the other files' models, each with how many files answered
+ * it (see ProjectModels.answersOutsideOf): a file analyzed before one it depends on has an answer
+ * counted short.
+ */
+export type QuestionAnswers = Array<[question: string, files: number]>;
 
 /** Findings kept in the summary form the progress view needs; never trees. */
 export function summarize(findings: Finding[], lines: LineIndex, settings: Pick<ScanSettings, 'rules'>): FindingSummary[] {
@@ -68,18 +75,21 @@ export function summarize(findings: Finding[], lines: LineIndex, settings: Pick<
  */
 export function scanFile(parser: Parser, file: string, settings: ScanSettings, models: ProjectModels, yieldPoint?: () => void): FileResult {
   const source = readSource(file);
-  if (source.text === undefined) return { file, status: 'skipped', reason: source.error ?? 'unreadable' };
-  const tooBig = skipReason(source.text, settings.maxFileSizeMB);
+  const text = source.text;
+  if (text === undefined) return { file, status: 'skipped', reason: source.error ?? 'unreadable' };
+  const tooBig = skipReason(text, settings.maxFileSizeMB);
   if (tooBig) return { file, status: 'skipped', reason: tooBig };
   const options = projectOptions(URI.file(file).toString());
   if (!options) return { file, status: 'skipped', reason: 'excluded by its pyproject.toml' };
-  if (settings.projectRoots && cannotUseSqlAlchemy(source.text, settings.projectRoots)) {
-    return { file, status: 'analyzed', usesSqlAlchemy: false, findings: [], digest: textDigest(source.text) };
+  if (settings.projectRoots && cannotUseSqlAlchemy(text, settings.projectRoots)) {
+    return { file, status: 'analyzed', usesSqlAlchemy: false, findings: [], digest: textDigest(text) };
   }
-  const tree = parseText(parser, source.text, undefined, yieldPoint);
+  const tree = parseText(parser, text, undefined, yieldPoint);
   try {
     const targetVersion = settings.targetVersion === '2.0' ? '2.0' : options.targetVersion;
-    const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models, yieldPoint });
+    const { result: analysis, questions } = models.recordQueries(() => analyze(text, tree, { ...options, targetVersion, filePath: file, models, yieldPoint }));
+    const answers: QuestionAnswers = [];
+    for (const question of questions) answers.push([question, models.answersOutsideOf(question, file)]);
     return {
       file,
       status: 'analyzed',
@@ -87,7 +97,8 @@ export function scanFile(parser: Parser, file: string, settings: ScanSettings, m
       findings: summarize(analysis.findings, analysis.lines, settings),
       // Keyed like ProjectModels keys files, so that the index the rules made is reused.
       index: moduleIndexOf(analysis.model, path.resolve(file)),
-      digest: textDigest(source.text),
+      digest: textDigest(text),
+      answers,
     };
   } finally {
     tree.delete();

@@ -2,16 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { Minimatch, minimatch } from 'minimatch';
-import type { Connection } from 'vscode-languageserver';
+import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { AnalysisEngine } from '../engine/engine';
 import { analyze } from '../engine/analyze';
 import { skipReason } from '../engine/limits';
 import { parseText } from '../parse/parser';
 import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '../semantics/projectModels';
 import { collectPythonFilesAsync, isLeftOutOfWalk, readSource, type WalkOptions } from '../cli/files';
-import { summarize } from '../engine/scanFile';
+import { summarize, type QuestionAnswers } from '../engine/scanFile';
 import { projectModuleRoots } from '../engine/standalone';
-import { ScanPool, type FileResult, type ScanGroup, type ScanHandle } from '../engine/scanPool';
+import { ScanPool, type FileResult, type ScanGroup, type ScanHandle, type ScanOutcome } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
 import { ProgressChangedNotification } from '../protocol';
 import type { Settings, SettingsCache } from './settings';
@@ -145,26 +145,63 @@ export class WorkspaceIndex {
       group.files.push(file);
     }
     let lastReport = Date.now();
-    const handle = this.pool.scan([...groups.values()], (result) => {
-      this.received(result);
+    const reportNow = () => {
+      lastReport = Date.now();
+      progress?.report(Math.floor((100 * this.scanState.done) / Math.max(1, found.length)), `${this.scanState.done}/${found.length} files`);
+      this.changed();
+    };
+    const answered = new Map<string, { answers: QuestionAnswers; digest: string }>();
+    const first = await this.runScan([...groups.values()], progress?.token, (result) => {
+      if (this.received(result) && result.status === 'analyzed' && result.answers) answered.set(result.file, { answers: result.answers, digest: result.digest });
       this.scanState.done++;
-      if (Date.now() - lastReport > 100) {
-        lastReport = Date.now();
-        progress?.report(Math.floor((100 * this.scanState.done) / Math.max(1, found.length)), `${this.scanState.done}/${found.length} files`);
-        this.changed();
-      }
+      if (Date.now() - lastReport > 100) reportNow();
     });
-    this.running = handle;
-    const cancelled = progress?.token.onCancellationRequested(() => handle.cancel());
-    await handle.done;
-    cancelled?.dispose();
     await this.flushIndexes();
+    // A file analyzed before a file it asked about (scanned later, or by the other worker) is
+    // analyzed again, now that every file's classes are known: the scan's answers do not depend
+    // on the order the files went through the workers.
+    const recheck = first.cancelled || generation !== this.scanGeneration ? [] : this.filesToRecheck(answered, groups);
+    if (recheck.length > 0) {
+      const count = recheck.reduce((n, group) => n + group.files.length, 0);
+      progress?.report(100, `${found.length}/${found.length} files; rechecking ${count} that use files scanned after them`);
+      await this.runScan(recheck, progress?.token, (result) => {
+        // Same text as in the first pass: same index, which the models have already.
+        const before = answered.get(result.file);
+        this.received(result, !before || result.status !== 'analyzed' || result.digest !== before.digest);
+      });
+      await this.flushIndexes();
+    }
     if (generation === this.scanGeneration) {
       this.scanState.running = false;
       this.running = undefined;
     }
     progress?.done();
     this.changed();
+  }
+
+  /** One pass of the pool over the groups, cancelled with the progress. */
+  private async runScan(groups: ScanGroup[], token: CancellationToken | undefined, onResult: (result: FileResult) => void): Promise<ScanOutcome> {
+    const handle = this.pool.scan(groups, onResult);
+    this.running = handle;
+    const cancelled = token?.onCancellationRequested(() => handle.cancel());
+    try {
+      return await handle.done;
+    } finally {
+      cancelled?.dispose();
+    }
+  }
+
+  /** The scanned files, by group, that the models now answer more of their questions for than when they were analyzed. */
+  private filesToRecheck(answered: Map<string, { answers: QuestionAnswers }>, groups: Map<Settings, ScanGroup>): ScanGroup[] {
+    const result: ScanGroup[] = [];
+    for (const group of groups.values()) {
+      const files = group.files.filter((file) => {
+        const seen = answered.get(file);
+        return !!seen && !this.isOpen(URI.file(file).toString()) && seen.answers.some(([question, count]) => this.models.answersOutsideOf(question, file) > count);
+      });
+      if (files.length > 0) result.push({ files, settings: group.settings });
+    }
+    return result;
   }
 
   /** The main thread serves an edit of an open document: the scan workers wait until `editorServed` with the number returned. */
@@ -184,18 +221,20 @@ export class WorkspaceIndex {
     clearTimeout(this.flushTimer);
   }
 
-  /** One file's result from the pool. */
-  private received(result: FileResult): void {
+  /** One file's result from the pool; false when the editor's text of the file wins. */
+  private received(result: FileResult, storeIndex = true): boolean {
     const uri = URI.file(result.file).toString();
     // Opened while the scan ran: the editor's text wins.
-    if (this.isOpen(uri)) return;
+    if (this.isOpen(uri)) return false;
     if (result.status === 'skipped') {
       this.files.delete(uri);
-      return;
+      return true;
     }
     this.files.set(uri, { uri, usesSqlAlchemy: result.usesSqlAlchemy, findings: result.findings });
+    if (!storeIndex) return true;
     this.pendingIndexes.push({ file: result.file, index: result.index, digest: result.digest });
     this.flushTimer ??= setTimeout(() => void this.flushIndexes(), INDEX_FLUSH_MS);
+    return true;
   }
 
   /**

@@ -224,6 +224,21 @@ export class ProjectModels {
     return changes ? changes.total - (changes.byFile.get(path.resolve(filePath)) ?? 0) : 0;
   }
 
+  /**
+   * How many files other than `filePath` answer a recorded question now. Within a cold scan files
+   * are only added, so a count above the one an analysis saw means an answer it did not have.
+   */
+  answersOutsideOf(question: string, filePath: string): number {
+    const file = path.resolve(filePath);
+    const kindEnd = question.indexOf('\u0000') + 1;
+    const kind = question.slice(0, kindEnd);
+    const key = question.slice(kindEnd);
+    if (kind === FILE_KEY) return key !== file && this.modules.has(key) ? 1 : 0;
+    const map = kind === MODULE_KEY ? this.byModuleName : kind === CLASS_KEY ? this.byClassName : kind === TABLE_KEY ? this.byTable : kind === SUPERCLASS_KEY ? this.bySuperclassName : undefined;
+    const files = map?.get(key);
+    return files ? files.size - (files.has(file) ? 1 : 0) : 0;
+  }
+
   private asked(kind: string, key: string): void {
     this.recording?.add(kind + key);
   }
