@@ -569,7 +569,7 @@ function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** The server's peak memory over a whole workspace scan of `folder` (no document open). */
-async function measureScanMemory(folder: string): Promise<{ peakMb: number; seconds: number; files: number } | undefined> {
+async function measureScanMemory(folder: string): Promise<{ peakMb: number; seconds: number; files: number; rechecked: number } | undefined> {
   const client = newServer();
   try {
     if (!client.pid || !fs.existsSync(`/proc/${client.pid}/status`)) return undefined;
@@ -580,7 +580,9 @@ async function measureScanMemory(folder: string): Promise<{ peakMb: number; seco
       await new Promise((resolve) => setTimeout(resolve, 100));
       state = await scanState(client);
     }
-    return { peakMb: statusMb(client.pid, 'VmHWM'), seconds: (performance.now() - start) / 1000, files: state.done };
+    // The files analyzed again because they asked about files the scan reached after them, as the progress says.
+    const rechecked = client.progress.map((p) => /rechecking (\d+)/.exec(p.message ?? '')?.[1]).find((n) => n !== undefined);
+    return { peakMb: statusMb(client.pid, 'VmHWM'), seconds: (performance.now() - start) / 1000, files: state.done, rechecked: Number(rechecked ?? 0) };
   } finally {
     await client.shutdown();
   }
@@ -699,7 +701,7 @@ async function main(): Promise<void> {
     const memory = await measureScanMemory(folder);
     if (memory) {
       peakRssMb = memory.peakMb;
-      console.log(`server peak RSS over a workspace scan of ${memory.files} files (${memory.seconds.toFixed(1)} s): ${peakRssMb.toFixed(0)} MB  (target <= ${TARGET_PEAK_RSS_MB} MB: ${peakRssMb <= TARGET_PEAK_RSS_MB ? 'met' : 'NOT met'})`);
+      console.log(`server peak RSS over a workspace scan of ${memory.files} files (${memory.seconds.toFixed(1)} s, ${memory.rechecked} of them analyzed again at the end): ${peakRssMb.toFixed(0)} MB  (target <= ${TARGET_PEAK_RSS_MB} MB: ${peakRssMb <= TARGET_PEAK_RSS_MB ? 'met' : 'NOT met'})`);
     } else console.log('server peak RSS: not measured (no /proc)');
     const typing = await measureTypingMemory();
     if (typing) {
