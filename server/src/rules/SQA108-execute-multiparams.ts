@@ -1,7 +1,8 @@
 import type { Node } from '../parse/parser';
 import type { Rule, TextEdit } from './types';
 import type { ModuleModel } from '../semantics/model';
-import { hasMultilineString, indentUnit, isStringLiteral, lineIndentOf, checkedMethodCalls, reindent } from './helpers';
+import { hasMultilineString, isStringLiteral, lineIndentOf, checkedMethodCalls, reindent } from './helpers';
+import { addedIndentUnit } from '../fix/indentation';
 import { receiversOf } from '../semantics/receivers';
 
 const POSITIONAL_LITERALS = new Set(['tuple', 'integer', 'float', 'string', 'concatenated_string', 'true', 'false']);
@@ -62,7 +63,7 @@ function listEdits(model: ModuleModel, rows: Node[]): TextEdit[] {
   if (!multiline || indent === undefined || rows.some((r) => hasMultilineString(model, r))) {
     return [{ start: first.startIndex, end: first.startIndex, newText: '[' }, { start: last.endIndex, end: last.endIndex, newText: ']' }];
   }
-  const unit = indentUnit(model);
+  const unit = addedIndentUnit(model, indent);
   const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
   const body = reindent(model.text.slice(first.startIndex, last.endIndex), unit);
   return [{ start: first.startIndex, end: last.endIndex, newText: `[${eol}${indent}${unit}${body},${eol}${indent}]` }];

@@ -4,7 +4,7 @@ import type { ModuleModel } from '../semantics/model';
 import { DECLARATIVE_BASE_FACTORIES } from '../semantics/declarativeNames';
 import { hasSplats, keywordsOf, positionalArgs } from '../semantics/declarative';
 import { imported, topLevelStatement } from './declarativeHelpers';
-import { indentUnit } from './helpers';
+import { addedIndentUnit } from '../fix/indentation';
 
 /** `declarative_base()` arguments that have a place on a `DeclarativeBase` subclass. */
 const MOVABLE_ARGUMENTS = new Set(['metadata', 'cls']);
@@ -57,7 +57,8 @@ function baseClassFix(model: ModuleModel, assignment: Node, call: Node): Fix | u
   const metadata = keywords.get('metadata')?.childForFieldName('value');
   if (mixin && mixin.type !== 'identifier' && mixin.type !== 'attribute') return undefined;
   const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
-  const indent = indentUnit(model);
+  // The class body is one level below the module's statements.
+  const indent = addedIndentUnit(model, '');
   const bases = mixin ? `${model.textOf(mixin)}, ${base.text}` : base.text;
   const body = metadata ? `metadata = ${model.textOf(metadata)}` : 'pass';
   if (metadata && metadata.startPosition.row !== metadata.endPosition.row) return undefined;
