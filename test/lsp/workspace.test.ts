@@ -460,4 +460,32 @@ describe('a scanned file that uses a class of a file scanned after it', () => {
     const address = report.files.find((f) => f.uri.endsWith('/app/z_address.py'))!;
     assert.deepEqual(address.findings.map((f) => `${f.code}:${f.line}`), ['SQA304:7', 'SQA304:8']);
   });
+
+  const userFixes = async () => {
+    const report = await client.request<ProgressReport>('sqlaUpgrade/progress', null);
+    const user = report.files.find((f) => f.uri.endsWith('/app/a_user.py'))!;
+    return user.findings.filter((f) => f.code !== 'SQA304').map((f) => `${f.code}:${f.fixTitle ?? 'no fix'}`).sort().join(', ');
+  };
+  const WITH_ADDRESS = 'SQA305:Annotate as Mapped[List["Address"]], SQA307:Declare Address.user with back_populates';
+  const WITHOUT_ADDRESS = 'SQA305:no fix, SQA307:no fix';
+
+  it('is analyzed again when a file it asked about changes on disk, and when an open document changes it', async () => {
+    const addressFile = path.join(folder, 'app', 'z_address.py');
+    const addressUri = pathToFileURL(addressFile).toString();
+    // The class it names goes away: its fixes go with it.
+    fs.writeFileSync(addressFile, FILES['app/z_address.py'].replace('class Address(', 'class EmailAddress('));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: addressUri, type: 2 }] });
+    assert.equal(await waitFor(async () => ((await userFixes()) === WITHOUT_ADDRESS ? WITHOUT_ADDRESS : undefined)), WITHOUT_ADDRESS);
+    // The editor brings it back, unsaved: the closed file's report follows the open document. The
+    // backref's fix would edit the unsaved document, whose text the scan workers do not have.
+    await client.open(addressUri, fs.readFileSync(addressFile, 'utf8'), 1);
+    await client.change(addressUri, 2, [{ text: FILES['app/z_address.py'] }]);
+    const typedOnly = 'SQA305:Annotate as Mapped[List["Address"]], SQA307:no fix';
+    assert.equal(await waitFor(async () => ((await userFixes()) === typedOnly ? typedOnly : undefined)), typedOnly);
+    // Saved and closed: the file on disk answers again, with its text.
+    fs.writeFileSync(addressFile, FILES['app/z_address.py']);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: addressUri } });
+    assert.equal(await waitFor(async () => ((await userFixes()) === WITH_ADDRESS ? WITH_ADDRESS : undefined)), WITH_ADDRESS);
+    assert.equal(client.progress.filter((p) => p.message === '1 file uses changed files').length, 3, client.progress.map((p) => p.message).join(' | '));
+  });
 });

@@ -27,6 +27,8 @@ export const SCAN_NICENESS = 10;
 const INDEX_FLUSH_MS = 5000;
 /** Scanned files' indexes stored per turn of the event loop (about a millisecond's work). */
 const INDEX_FLUSH_SLICE = 25;
+/** How long the models stay as they are before the closed files that depend on a change are analyzed again. */
+const DEPENDENTS_DELAY_MS = 1500;
 
 function isExcluded(file: string, folder: string, settings: Settings): boolean {
   const relative = path.relative(folder, file).split(path.sep).join('/');
@@ -70,6 +72,15 @@ export class WorkspaceIndex {
   /** The batch being stored, slice by slice. */
   private flushing: Promise<void> | undefined;
   private readonly pool: ScanPool;
+  /**
+   * Per closed file (by path): the questions its last analysis asked of the other files' models,
+   * each with how often other files had changed its answer by then (ProjectModels.changesOutsideOf).
+   */
+  private readonly dependencies = new Map<string, Array<[question: string, changesSeen: number]>>();
+  private dependentsTimer: NodeJS.Timeout | undefined;
+  private rechecking: Promise<void> | undefined;
+  /** The first names of the project's modules, as the last scan found them (see ScanSettings). */
+  private projectRoots: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -130,11 +141,13 @@ export class WorkspaceIndex {
     }
     const keep = new Set(found.map((f) => URI.file(f.file).toString()));
     for (const uri of this.files.keys()) if (!keep.has(uri) && !this.isOpen(uri)) this.files.delete(uri);
+    for (const file of this.dependencies.keys()) if (!keep.has(URI.file(file).toString())) this.dependencies.delete(file);
     this.scanState = { running: true, done: 0, total: found.length };
     progress?.begin('SQLAlchemy Upgrade: scanning', 0, `0/${found.length} files`, true);
     // Files open in the editor are analyzed from its text: they count as done at once.
     const groups = new Map<Settings, ScanGroup>();
     const projectRoots = projectModuleRoots(found.map((f) => f.file));
+    this.projectRoots = projectRoots;
     for (const { file, settings } of found) {
       if (this.isOpen(URI.file(file).toString())) {
         this.scanState.done++;
@@ -167,11 +180,15 @@ export class WorkspaceIndex {
       await this.runScan(recheck, progress?.token, (result) => {
         // Same text as in the first pass: same index, which the models have already.
         const before = answered.get(result.file);
-        this.received(result, !before || result.status !== 'analyzed' || result.digest !== before.digest);
+        if (this.received(result, !before || result.status !== 'analyzed' || result.digest !== before.digest) && result.status === 'analyzed' && result.answers) {
+          answered.set(result.file, { answers: result.answers, digest: result.digest });
+        }
       });
       await this.flushIndexes();
     }
     if (generation === this.scanGeneration) {
+      // From here on, a change of the models analyzes again the closed files it concerns.
+      for (const [file, { answers }] of answered) this.recordDependencies(file, answers.map(([question]) => question));
       this.scanState.running = false;
       this.running = undefined;
     }
@@ -189,6 +206,59 @@ export class WorkspaceIndex {
     } finally {
       cancelled?.dispose();
     }
+  }
+
+  private recordDependencies(file: string, questions: Iterable<string>): void {
+    const seen: Array<[string, number]> = [];
+    for (const question of questions) seen.push([question, this.models.changesOutsideOf(question, file)]);
+    this.dependencies.set(file, seen);
+  }
+
+  /** The models changed (or may have): the closed files that asked about the change are analyzed again once they rest. */
+  private scheduleDependentsCheck(): void {
+    clearTimeout(this.dependentsTimer);
+    this.dependentsTimer = setTimeout(() => {
+      this.dependentsTimer = undefined;
+      // A scan analyzes every file anyway; a recheck under way is waited for.
+      if (this.scanState.running || this.rechecking) this.scheduleDependentsCheck();
+      else this.rechecking = this.recheckDependents().finally(() => (this.rechecking = undefined));
+    }, DEPENDENTS_DELAY_MS);
+  }
+
+  /** Analyzes again, in the scan workers, the closed files for which another file changed an answer their analysis used. */
+  private async recheckDependents(): Promise<void> {
+    const stale: string[] = [];
+    for (const [file, questions] of this.dependencies) {
+      if (this.isOpen(URI.file(file).toString())) continue;
+      if (questions.some(([question, seen]) => this.models.changesOutsideOf(question, file) !== seen)) stale.push(file);
+    }
+    if (stale.length === 0) return;
+    // The workers answer from the open documents' current text, as the models do.
+    for (const entry of this.models.entries()) if (this.isOpen(URI.file(entry.file).toString())) this.pool.share(entry);
+    const groups = new Map<Settings, ScanGroup>();
+    for (const file of stale) {
+      const folder = this.folders.find((f) => file.startsWith(f + path.sep));
+      const settings = await this.settings.get(URI.file(folder ?? file).toString());
+      let group = groups.get(settings);
+      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB, projectRoots: this.projectRoots } }));
+      group.files.push(file);
+    }
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('SQLAlchemy Upgrade: rechecking', undefined, `${stale.length} ${stale.length === 1 ? 'file uses' : 'files use'} changed files`, true);
+    await this.runScan([...groups.values()], progress?.token, (result) => {
+      if (result.status !== 'analyzed') {
+        this.dependencies.delete(result.file);
+        this.received(result);
+        return;
+      }
+      // A file that also changed on disk brings its new index along; the others' are as stored.
+      if (this.received(result, result.digest !== this.models.digestOf(result.file)) && result.answers) {
+        this.recordDependencies(result.file, result.answers.map(([question]) => question));
+      }
+    });
+    if (this.running && !this.scanState.running) this.running = undefined;
+    progress?.done();
+    this.changed();
   }
 
   /** The scanned files, by group, that the models now answer more of their questions for than when they were analyzed. */
@@ -219,6 +289,7 @@ export class WorkspaceIndex {
     this.pool.dispose();
     clearTimeout(this.notifyTimer);
     clearTimeout(this.flushTimer);
+    clearTimeout(this.dependentsTimer);
   }
 
   /** One file's result from the pool; false when the editor's text of the file wins. */
@@ -277,12 +348,16 @@ export class WorkspaceIndex {
       this.pendingIndexes = this.pendingIndexes.filter((entry) => path.resolve(entry.file) !== path.resolve(parsed.fsPath));
       this.models.remove(parsed.fsPath);
       this.pool.forget(parsed.fsPath);
+      this.dependencies.delete(parsed.fsPath);
+      this.scheduleDependentsCheck();
     }
     if (this.files.delete(uri)) this.changed();
   }
 
   /** The findings of an open document's current text. */
   updateOpen(uri: string, findings: FindingSummary[], usesSqlAlchemy: boolean): void {
+    // Its analysis may have changed the models (a class edited, say).
+    if (this.dependencies.size > 0) this.scheduleDependentsCheck();
     const before = this.files.get(uri);
     if (before && before.usesSqlAlchemy === usesSqlAlchemy && sameSummaries(before.findings, findings)) return;
     this.files.set(uri, { uri, usesSqlAlchemy, findings });
@@ -316,13 +391,16 @@ export class WorkspaceIndex {
       this.files.delete(uri);
       return;
     }
-    const tree = parseText(this.engine.parser, source.text);
+    const text = source.text;
+    const tree = parseText(this.engine.parser, text);
     try {
       const targetVersion = settings.targetVersion === '2.0' ? '2.0' : options.targetVersion;
-      const analysis = analyze(source.text, tree, { ...options, targetVersion, filePath: file, models: this.models });
+      const { result: analysis, questions } = this.models.recordQueries(() => analyze(text, tree, { ...options, targetVersion, filePath: file, models: this.models }));
       // The mapped classes of every file feed the cross-file answers (relationship sides, column types).
       this.models.update(file, analysis.model);
-      this.pool.share({ file, index: moduleIndexOf(analysis.model, path.resolve(file)), digest: textDigest(source.text) });
+      this.recordDependencies(file, questions);
+      this.scheduleDependentsCheck();
+      this.pool.share({ file, index: moduleIndexOf(analysis.model, path.resolve(file)), digest: textDigest(text) });
       this.files.set(uri, { uri, usesSqlAlchemy: analysis.model.usesSqlAlchemy, findings: summarize(analysis.findings, analysis.lines, settings) });
     } finally {
       tree.delete();

@@ -102,6 +102,13 @@ export class ProjectModels {
     return result;
   }
 
+  /** The digest of the text a file was indexed from; undefined for a file not stored. */
+  digestOf(filePath: string): string | undefined {
+    const stored = this.modules.get(path.resolve(filePath));
+    if (stored && stored.digest === undefined && stored.text !== undefined) stored.digest = textDigest(stored.text);
+    return stored?.digest;
+  }
+
   remove(filePath: string): void {
     const file = path.resolve(filePath);
     this.unlink(file);
