@@ -163,9 +163,9 @@ export class WorkspaceIndex {
       progress?.report(Math.floor((100 * this.scanState.done) / Math.max(1, found.length)), `${this.scanState.done}/${found.length} files`);
       this.changed();
     };
-    const answered = new Map<string, { answers: QuestionAnswers; digest: string }>();
+    const answered = new Map<string, QuestionAnswers>();
     const first = await this.runScan([...groups.values()], progress?.token, (result) => {
-      if (this.received(result) && result.status === 'analyzed' && result.answers) answered.set(result.file, { answers: result.answers, digest: result.digest });
+      if (this.received(result) && result.status === 'analyzed' && result.answers) answered.set(result.file, result.answers);
       this.scanState.done++;
       if (Date.now() - lastReport > 100) reportNow();
     });
@@ -179,16 +179,14 @@ export class WorkspaceIndex {
       progress?.report(100, `${found.length}/${found.length} files; rechecking ${count} that use files scanned after them`);
       await this.runScan(recheck, progress?.token, (result) => {
         // Same text as in the first pass: same index, which the models have already.
-        const before = answered.get(result.file);
-        if (this.received(result, !before || result.status !== 'analyzed' || result.digest !== before.digest) && result.status === 'analyzed' && result.answers) {
-          answered.set(result.file, { answers: result.answers, digest: result.digest });
-        }
+        const storeIndex = result.status !== 'analyzed' || result.digest !== this.models.digestOf(result.file);
+        if (this.received(result, storeIndex) && result.status === 'analyzed' && result.answers) answered.set(result.file, result.answers);
       });
       await this.flushIndexes();
     }
     if (generation === this.scanGeneration) {
       // From here on, a change of the models analyzes again the closed files it concerns.
-      for (const [file, { answers }] of answered) this.recordDependencies(file, answers.map(([question]) => question));
+      for (const [file, answers] of answered) this.recordDependencies(file, answers.map(([question]) => question));
       this.scanState.running = false;
       this.running = undefined;
     }
@@ -262,12 +260,12 @@ export class WorkspaceIndex {
   }
 
   /** The scanned files, by group, that the models now answer more of their questions for than when they were analyzed. */
-  private filesToRecheck(answered: Map<string, { answers: QuestionAnswers }>, groups: Map<Settings, ScanGroup>): ScanGroup[] {
+  private filesToRecheck(answered: Map<string, QuestionAnswers>, groups: Map<Settings, ScanGroup>): ScanGroup[] {
     const result: ScanGroup[] = [];
     for (const group of groups.values()) {
       const files = group.files.filter((file) => {
-        const seen = answered.get(file);
-        return !!seen && !this.isOpen(URI.file(file).toString()) && seen.answers.some(([question, count]) => this.models.answersOutsideOf(question, file) > count);
+        const answers = answered.get(file);
+        return !!answers && !this.isOpen(URI.file(file).toString()) && answers.some(([question, count]) => this.models.answersOutsideOf(question, file) > count);
       });
       if (files.length > 0) result.push({ files, settings: group.settings });
     }
