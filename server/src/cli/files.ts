@@ -139,7 +139,7 @@ function* walkInputs(inputs: string[], options: WalkOptions, out: CollectedFiles
       continue;
     }
     if (stat.isDirectory()) {
-      yield* walk(input, real, input, options.respectGitIgnore && options.parentGitIgnores ? gitIgnoresAbove(input) : []);
+      yield* walk(input, real, input, levelsAbove(input, options));
       continue;
     }
     const root = realPathOrUndefined(path.dirname(path.resolve(input)));
@@ -184,6 +184,11 @@ function gitIgnoresAbove(folder: string): GitIgnoreLevel[] {
   return gitIgnores(levels, path.resolve(folder), true) ? [] : levels;
 }
 
+/** The `.gitignore` levels a walk of `folder` starts from. */
+function levelsAbove(folder: string, options: WalkOptions): GitIgnoreLevel[] {
+  return options.respectGitIgnore && options.parentGitIgnores ? gitIgnoresAbove(folder) : [];
+}
+
 /** As git decides: the deepest `.gitignore` with a pattern for the path (ignoring or not) wins. */
 function gitIgnores(levels: GitIgnoreLevel[], full: string, isFolder: boolean): boolean {
   let ignored = false;
@@ -209,7 +214,7 @@ export function isLeftOutOfWalk(folder: string, file: string, options: WalkOptio
   const relative = path.relative(folder, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
   const withLevel = (dir: string, levels: GitIgnoreLevel[]) => (options.respectGitIgnore ? withGitIgnoreOf(dir, levels) : levels);
-  let levels = withLevel(folder, options.respectGitIgnore && options.parentGitIgnores ? gitIgnoresAbove(folder) : []);
+  let levels = withLevel(folder, levelsAbove(folder, options));
   let dir = folder;
   for (const part of relative.split(path.sep).slice(0, -1)) {
     dir = path.join(dir, part);

@@ -11,7 +11,7 @@ import { moduleIndexOf, textDigest, type IndexEntry, type ProjectModels } from '
 import { collectPythonFilesAsync, isLeftOutOfWalk, readSource, type WalkOptions } from '../cli/files';
 import { summarize, type QuestionAnswers } from '../engine/scanFile';
 import { projectModuleRoots } from '../engine/standalone';
-import { ScanPool, type FileResult, type ScanGroup, type ScanHandle, type ScanOutcome } from '../engine/scanPool';
+import { ScanPool, type FileResult, type ScanGroup, type ScanHandle, type ScanOutcome, type ScanSettings } from '../engine/scanPool';
 import type { FileProgress, FindingSummary, ProgressReport } from '../protocol';
 import { ProgressChangedNotification } from '../protocol';
 import type { Settings, SettingsCache } from './settings';
@@ -50,6 +50,11 @@ function scanExclusion(settings: Settings): WalkOptions {
   };
 }
 
+/** The part of a folder's settings its scanned files need. */
+function scanSettings(settings: Settings, projectRoots: ReadonlySet<string> | undefined): ScanSettings {
+  return { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB, projectRoots };
+}
+
 /** A `when` clause of `files.exclude`: `$(basename)` stands for the name without its extension. */
 function siblingExists(full: string, when: string): boolean {
   const name = path.basename(full, path.extname(full));
@@ -78,6 +83,8 @@ export class WorkspaceIndex {
    */
   private readonly dependencies = new Map<string, Array<[question: string, changesSeen: number]>>();
   private dependentsTimer: NodeJS.Timeout | undefined;
+  /** The models' change count when the dependents' check was last scheduled. */
+  private changesScheduled = -1;
   private rechecking: Promise<void> | undefined;
   /** The first names of the project's modules, as the last scan found them (see ScanSettings). */
   private projectRoots: ReadonlySet<string> | undefined;
@@ -154,7 +161,7 @@ export class WorkspaceIndex {
         continue;
       }
       let group = groups.get(settings);
-      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB, projectRoots } }));
+      if (!group) groups.set(settings, (group = { files: [], settings: scanSettings(settings, projectRoots) }));
       group.files.push(file);
     }
     let lastReport = Date.now();
@@ -212,13 +219,20 @@ export class WorkspaceIndex {
     this.dependencies.set(file, seen);
   }
 
-  /** The models changed (or may have): the closed files that asked about the change are analyzed again once they rest. */
+  /** When the models changed, the closed files that asked about the change are analyzed again once they rest. */
   private scheduleDependentsCheck(): void {
+    const changes = this.models.changeCount;
+    if (this.dependencies.size === 0 || changes === this.changesScheduled) return;
+    this.changesScheduled = changes;
+    this.checkDependentsLater();
+  }
+
+  private checkDependentsLater(): void {
     clearTimeout(this.dependentsTimer);
     this.dependentsTimer = setTimeout(() => {
       this.dependentsTimer = undefined;
       // A scan analyzes every file anyway; a recheck under way is waited for.
-      if (this.scanState.running || this.rechecking) this.scheduleDependentsCheck();
+      if (this.scanState.running || this.rechecking) this.checkDependentsLater();
       else this.rechecking = this.recheckDependents().finally(() => (this.rechecking = undefined));
     }, DEPENDENTS_DELAY_MS);
   }
@@ -238,7 +252,7 @@ export class WorkspaceIndex {
       const folder = this.folders.find((f) => file.startsWith(f + path.sep));
       const settings = await this.settings.get(URI.file(folder ?? file).toString());
       let group = groups.get(settings);
-      if (!group) groups.set(settings, (group = { files: [], settings: { rules: settings.rules, targetVersion: settings.targetVersion, maxFileSizeMB: settings.maxFileSizeMB, projectRoots: this.projectRoots } }));
+      if (!group) groups.set(settings, (group = { files: [], settings: scanSettings(settings, this.projectRoots) }));
       group.files.push(file);
     }
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -355,7 +369,7 @@ export class WorkspaceIndex {
   /** The findings of an open document's current text. */
   updateOpen(uri: string, findings: FindingSummary[], usesSqlAlchemy: boolean): void {
     // Its analysis may have changed the models (a class edited, say).
-    if (this.dependencies.size > 0) this.scheduleDependentsCheck();
+    this.scheduleDependentsCheck();
     const before = this.files.get(uri);
     if (before && before.usesSqlAlchemy === usesSqlAlchemy && sameSummaries(before.findings, findings)) return;
     this.files.set(uri, { uri, usesSqlAlchemy, findings });

@@ -50,6 +50,14 @@ export class ProjectModels {
   private readonly byClassName = new Map<string, Set<string>>();
   private readonly byTable = new Map<string, Set<string>>();
   private readonly bySuperclassName = new Map<string, Set<string>>();
+  /** The secondary index that answers each kind of question. */
+  private readonly indexOfKind = new Map<string, Map<string, Set<string>>>([
+    [MODULE_KEY, this.byModuleName],
+    [CLASS_KEY, this.byClassName],
+    [TABLE_KEY, this.byTable],
+    [SUPERCLASS_KEY, this.bySuperclassName],
+  ]);
+  private changes = 0;
 
   /** The parser is needed to index texts and to edit other files; a project fed ModuleModels alone can go without. */
   constructor(private readonly parser?: Parser) {}
@@ -241,8 +249,7 @@ export class ProjectModels {
     const kind = question.slice(0, kindEnd);
     const key = question.slice(kindEnd);
     if (kind === FILE_KEY) return key !== file && this.modules.has(key) ? 1 : 0;
-    const map = kind === MODULE_KEY ? this.byModuleName : kind === CLASS_KEY ? this.byClassName : kind === TABLE_KEY ? this.byTable : kind === SUPERCLASS_KEY ? this.bySuperclassName : undefined;
-    const files = map?.get(key);
+    const files = this.indexOfKind.get(kind)?.get(key);
     return files ? files.size - (files.has(file) ? 1 : 0) : 0;
   }
 
@@ -250,8 +257,14 @@ export class ProjectModels {
     this.recording?.add(kind + key);
   }
 
+  /** How many times a file was stored or removed: equal counts, same answers. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   /** Every answer that a file's index takes part in changes. */
   private answersChanged(file: string, index: ModuleIndex | undefined): void {
+    this.changes++;
     const count = (question: string) => {
       let changes = this.keyChanges.get(question);
       if (!changes) this.keyChanges.set(question, (changes = { total: 0, byFile: new Map() }));
